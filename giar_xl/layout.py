@@ -1,0 +1,140 @@
+"""Where everything sits in the standard workbook, derived from the format spec.
+
+The template builder writes by this layout and the reader reads by it (after
+following the workbook's defined names, which move with inserted rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from openpyxl.utils import get_column_letter
+
+from .spec import FormatSpec, GridCell, IdentityInstance, SectionSpec, TableSpec
+
+BINDING_SHEET = "_giar"
+TITLE_ROW = 1
+GRID_TOP = 3  # first row of a table's printed grid
+NARRATIVE_TOP = 3  # first part row on a narrative sheet
+COVER_FIRST_ROW = 3  # 机关名称 row on the cover
+STATUS_LABEL = "勾稽检查"
+BALANCED = "✓ 平衡"
+UNBALANCED = "✗ 不平衡：差 "
+NOT_NUMBER = "✗ 有空白或非数字"
+
+
+def a1(row: int, col: int) -> str:
+    """1-based row and column to an A1 address."""
+    return f"{get_column_letter(col)}{row}"
+
+
+def grid_address(cell: GridCell, top: int = GRID_TOP) -> str:
+    return a1(top + cell.r, 1 + cell.c)
+
+
+def grid_range(cell: GridCell, top: int = GRID_TOP) -> str:
+    end = a1(top + cell.r + cell.rowspan - 1, cell.c + cell.colspan)
+    start = grid_address(cell, top)
+    return start if start == end else f"{start}:{end}"
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    sheet: str
+    address: str
+    kind: str  # "value", "formula", "text", "cover"
+    label: str
+
+
+def defined_name(cid: str) -> str:
+    """Workbook-level name bound to a cell id ("t3.new.natural" → "giar_t3_new_natural")."""
+    return "giar_" + cid.replace(".", "_")
+
+
+def table_sheet(spec: FormatSpec, table: TableSpec) -> str:
+    return spec.section_of_table(table.key).sheet
+
+
+def status_row(table: TableSpec) -> int:
+    """The row of live status cells under a table (one row after the grid)."""
+    return GRID_TOP + table.n_rows
+
+
+@lru_cache(maxsize=None)
+def places(spec: FormatSpec) -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    for i, part in enumerate(spec.cover):
+        out[part.id] = Place(part.id, spec.cover_sheet, a1(COVER_FIRST_ROW + i, 2), "cover",
+                             part.label)
+    for section in spec.sections:
+        if section.table is not None:
+            value_cells = {c.id: c for c in section.table.cells}
+            for g in section.table.grid:
+                if g.value is not None:
+                    vc = value_cells[g.value]
+                    out[g.value] = Place(g.value, section.sheet, grid_address(g),
+                                         "value" if vc.is_input else "formula",
+                                         f"{vc.row_label} / {vc.col_label}")
+        for i, part in enumerate(section.parts):
+            out[part.id] = Place(part.id, section.sheet, narrative_address(section, i), "text",
+                                 part.label or "总述")
+    return out
+
+
+def narrative_address(section: SectionSpec, index: int) -> str:
+    # each part: a heading row (label + hint), then the large input row
+    return a1(NARRATIVE_TOP + 2 * index + 1, 1)
+
+
+def narrative_heading_address(section: SectionSpec, index: int) -> str:
+    return a1(NARRATIVE_TOP + 2 * index, 1)
+
+
+def expected_formula(spec: FormatSpec, cid: str) -> str | None:
+    """The template's formula for a derived cell, e.g. "=SUM(D6:I6)"; None for inputs."""
+    vc = spec.value_cell(cid)
+    if vc.is_input:
+        return None
+    where = places(spec)
+    refs = [where[x].address for x in vc.formula_of]
+    return "=SUM(" + _compact(refs) + ")"
+
+
+def _compact(refs: list[str]) -> str:
+    """Join addresses as ranges where they are contiguous in one row or column."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    coords = [coordinate_from_string(r) for r in refs]
+    cols = [column_index_from_string(c) for c, _ in coords]
+    rows = [r for _, r in coords]
+    same_row = len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols)))
+    same_col = len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows)))
+    if len(refs) > 1 and (same_row or same_col):
+        return f"{refs[0]}:{refs[-1]}"
+    return ",".join(refs)
+
+
+def status_cells(spec: FormatSpec) -> list[tuple[IdentityInstance, str, str]]:
+    """(identity, sheet, address) of each live status cell: one per instance without a formula."""
+    out = []
+    where = places(spec)
+    for inst in spec.identities:
+        if inst.formula_cell is not None:
+            continue
+        table = next(t for t in spec.tables if t.key == inst.spec.table)
+        col = where[inst.lhs[0]].address.rstrip("0123456789")
+        out.append((inst, table_sheet(spec, table), f"{col}{status_row(table)}"))
+    return out
+
+
+def status_formula(spec: FormatSpec, inst: IdentityInstance) -> str:
+    """A plain-function status formula: works in Excel, WPS and LibreOffice."""
+    where = places(spec)
+    lhs = "+".join(where[x].address for x in inst.lhs)
+    rhs = "+".join(where[x].address for x in inst.rhs)
+    cells = ",".join(where[x].address for x in inst.lhs + inst.rhs)
+    n = len(inst.lhs) + len(inst.rhs)
+    return (f'=IF(COUNT({cells})<{n},"{NOT_NUMBER}",'
+            f'IF(({lhs})=({rhs}),"{BALANCED}","{UNBALANCED}"&ABS(({lhs})-({rhs}))))')

@@ -1,0 +1,159 @@
+"""Types that describe a report format as data.
+
+A format (``FormatSpec``) is a list of sections; table sections hold a
+``TableSpec`` (value cells plus the printed grid), narrative sections hold
+``TextPart`` entries. Identities are stored once per family (``IdentitySpec``)
+and expanded to one ``IdentityInstance`` per row or column that they bind.
+Everything downstream (template, reader, schema, checker, exports, importer)
+reads these objects; no module types a label of the format a second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ValueKind = Literal["count", "amount"]
+Severity = Literal["错误", "提示"]
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """One narrative field: a section part or a cover field."""
+
+    id: str
+    label: str  # the sub-head as printed, e.g. "（一）主动公开"; "" for an untitled intro
+    hint: str  # what belongs there, shown to the clerk
+    required: bool = True
+    # words any of which should occur when the part is filled (narrative rules)
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValueCell:
+    id: str
+    table: str  # "t2", "t3", "t4"
+    row: str  # row key within the table
+    col: str  # column key within the table
+    row_label: str  # the row's label(s) in words, e.g. "三、本年度办理结果 / （一）予以公开"
+    col_label: str
+    kind: ValueKind = "count"
+    unit: str = "件"
+    # ids summed by this cell's formula, or () for an input cell
+    formula_of: tuple[str, ...] = ()
+
+    @property
+    def is_input(self) -> bool:
+        return not self.formula_of
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a table as the national format prints it.
+
+    ``r``/``c`` are 0-based positions in the table's own grid; spans follow
+    HTML semantics. ``value`` names a ValueCell id; otherwise ``text`` is a
+    printed label. ``role`` tells renderers what the cell is.
+    """
+
+    r: int
+    c: int
+    text: str = ""
+    value: str | None = None
+    rowspan: int = 1
+    colspan: int = 1
+    role: Literal["title", "header", "label", "group", "note", "value", "blank"] = "label"
+
+
+@dataclass(frozen=True)
+class IdentitySpec:
+    code: str  # stable, e.g. "I1"
+    table: str
+    name: str  # readable name
+    text: str  # the rule as printed in docs, e.g. "R1 + R2 = R24 + R25"
+    severity: Severity = "错误"
+
+
+@dataclass(frozen=True)
+class IdentityInstance:
+    spec: IdentitySpec
+    scope: str  # the row or column it binds, in words, e.g. "自然人"
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    # the ValueCell id that a template formula computes from the rhs, if any;
+    # None means the template carries a live status cell for this instance
+    formula_cell: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str  # "t2"
+    title: str  # section heading printed above the table
+    cells: tuple[ValueCell, ...]
+    grid: tuple[GridCell, ...]
+    n_rows: int
+    n_cols: int
+    col_widths: tuple[float, ...]  # relative widths (Excel character units)
+    note: str = ""
+
+    def cell(self, cid: str) -> ValueCell:
+        for c in self.cells:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str  # "s1" … "s6"
+    number: str  # "一"
+    heading: str  # "一、总体情况"
+    sheet: str  # worksheet name in the workbook
+    kind: Literal["narrative", "table"]
+    parts: tuple[TextPart, ...] = ()
+    table: TableSpec | None = None
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    id: str  # "giar-2021"
+    version: str  # template layout version, bumped on any layout change
+    name: str
+    source: str  # the notice that issued the format
+    cover: tuple[TextPart, ...]
+    cover_sheet: str
+    sections: tuple[SectionSpec, ...]
+    identities: tuple[IdentityInstance, ...]
+    markers_2019: tuple[str, ...] = field(default=())
+
+    @property
+    def tables(self) -> tuple[TableSpec, ...]:
+        return tuple(s.table for s in self.sections if s.table is not None)
+
+    @property
+    def value_cells(self) -> tuple[ValueCell, ...]:
+        return tuple(c for t in self.tables for c in t.cells)
+
+    @property
+    def text_parts(self) -> tuple[TextPart, ...]:
+        return self.cover + tuple(p for s in self.sections for p in s.parts)
+
+    def value_cell(self, cid: str) -> ValueCell:
+        return self._value_index()[cid]
+
+    def _value_index(self) -> dict[str, ValueCell]:
+        idx = self.__dict__.get("_vidx")
+        if idx is None:
+            idx = {c.id: c for c in self.value_cells}
+            object.__setattr__(self, "_vidx", idx)
+        return idx
+
+    def section_of_table(self, table_key: str) -> SectionSpec:
+        for s in self.sections:
+            if s.table is not None and s.table.key == table_key:
+                return s
+        raise KeyError(table_key)
