@@ -2,6 +2,7 @@
 
 from .format2021 import FORMAT_2021
 from .model import (FormatSpec, GridCell, IdentityInstance, IdentitySpec, SectionSpec,
+                    numbered_headings,
                     TableSpec, TextPart, ValueCell)
 
 FORMATS = {FORMAT_2021.id: FORMAT_2021}
@@ -9,4 +10,4 @@ DEFAULT_FORMAT = FORMAT_2021
 
 __all__ = ["DEFAULT_FORMAT", "FORMATS", "FORMAT_2021", "FormatSpec", "GridCell",
            "IdentityInstance", "IdentitySpec", "SectionSpec", "TableSpec", "TextPart",
-           "ValueCell"]
+           "ValueCell", "numbered_headings"]

@@ -157,3 +157,22 @@ class FormatSpec:
             if s.table is not None and s.table.key == table_key:
                 return s
         raise KeyError(table_key)
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def numbered_headings(parts: tuple[TextPart, ...], present: set[str] | None = None) -> dict[str, str]:
+    """Sub-heads "（一）主动公开" … for titled parts, numbered in order.
+
+    With ``present`` (ids of non-empty parts), only those are numbered, so a
+    published report never skips a number.
+    """
+    out: dict[str, str] = {}
+    n = 0
+    for p in parts:
+        if not p.label or (present is not None and p.id not in present):
+            continue
+        out[p.id] = f"（{CHINESE_NUMERALS[n]}）{p.label}"
+        n += 1
+    return out
