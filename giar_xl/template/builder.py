@@ -1,0 +1,371 @@
+"""Build the standard workbook from the format spec, optionally filled from a Report.
+
+Layout, formulas and status cells all come from ``giar_xl.layout``; labels come
+from the spec. The result is byte-reproducible (fixed zip timestamps and
+document dates) so the committed template's freshness can be tested.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import __version__
+from ..fileio import write_bytes
+from ..layout import (BINDING_SHEET, COVER_FIRST_ROW, GRID_TOP, NARRATIVE_TOP, TITLE_ROW,
+                      STATUS_LABEL, defined_name, expected_formula, grid_range,
+                      narrative_heading_address, places, status_cells, status_formula,
+                      status_row, table_sheet)
+from ..report import Report
+from ..safety import write_value
+from ..spec import DEFAULT_FORMAT, FormatSpec, SectionSpec, TableSpec, numbered_headings
+from . import styles as st
+
+FIXED_TIME = datetime(2021, 9, 26)  # date of the format notice; keeps builds reproducible
+COUNT_PROMPT = "填写大于等于 0 的整数；没有请填 0，不要留空，也不要填“/”“无”“—”。"
+AMOUNT_PROMPT = "单位：万元，可保留至 4 位小数；没有请填 0。"
+TEXT_PROMPT = "可直接输入或从 Word 粘贴；单元格内换行用 Alt+Enter。"
+BINDING_HEADER = ("id", "sheet", "address", "kind", "label", "formula")
+
+
+def build_workbook(path: str | Path | None = None, report: Report | None = None, *,
+                   spec: FormatSpec = DEFAULT_FORMAT, force: bool = False) -> bytes:
+    """Return the workbook as bytes; with ``path``, also write it atomically."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    cover = wb.create_sheet(spec.cover_sheet)
+    sheets = {s.key: wb.create_sheet(s.sheet) for s in spec.sections}
+    binding = wb.create_sheet(BINDING_SHEET)
+    binding.sheet_state = "hidden"
+
+    _cover(cover, spec)
+    for section in spec.sections:
+        if section.table is not None:
+            _table_sheet(sheets[section.key], spec, section.table)
+        else:
+            _narrative_sheet(sheets[section.key], section)
+    _inputs(wb, spec)
+    _binding(binding, wb, spec, report)
+    if report is not None:
+        _fill(wb, spec, report)
+    for ws in wb.worksheets:
+        if ws.title != BINDING_SHEET:
+            ws.protection.sheet = True  # no password: a help for the clerk, nothing relies on it
+            ws.protection.formatRows = False
+            ws.protection.formatColumns = False
+    wb.properties.creator = f"giar-xl {__version__}"
+    wb.properties.title = spec.name
+    wb.properties.keywords = f"{spec.id};version={spec.version}"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = _reproducible(buf.getvalue())
+    if path is not None:
+        write_bytes(path, data, force=force)
+    return data
+
+
+# ------------------------------------------------------------------ sheets
+def _title(ws: Worksheet, text: str, ncols: int) -> None:
+    ws.cell(TITLE_ROW, 1, text).font = st.TITLE_FONT
+    if ncols > 1:
+        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
+    ws.row_dimensions[TITLE_ROW].height = 24
+
+
+def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None,
+                 one_page: bool = False) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _cover(ws: Worksheet, spec: FormatSpec) -> None:
+    _title(ws, "政府信息公开工作年度报告 · 填报工作簿", 2)
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 70
+    where = places(spec)
+    for part in spec.cover:
+        cell = ws[where[part.id].address]
+        label = ws.cell(cell.row, 1, part.label)
+        label.font, label.fill, label.border, label.alignment = (st.HEADER_FONT, st.HEADER_FILL,
+                                                                 st.BORDER, st.CENTER)
+        cell.font, cell.border, cell.alignment = st.VALUE_FONT, st.BORDER, st.LEFT_WRAP
+        ws.row_dimensions[cell.row].height = 22
+    row = COVER_FIRST_ROW + len(spec.cover) + 1
+    info = [("报告格式", f"{spec.name}（{spec.source}）"),
+            ("格式标识", f"{spec.id}，模板版本 {spec.version}")]
+    checks = _cover_checks(spec)
+    for label, value in info + checks:
+        a = ws.cell(row, 1, label)
+        a.font, a.alignment = st.HEADER_FONT, st.CENTER
+        b = ws.cell(row, 2, value)
+        b.font, b.alignment = (st.STATUS_FONT if value.startswith("=") else st.HINT_FONT), st.LEFT_WRAP
+        if value.startswith("="):
+            ws.conditional_formatting.add(b.coordinate, FormulaRule(
+                formula=[f'LEFT({b.coordinate},1)="✗"'], fill=st.BAD_FILL))
+        row += 1
+    row += 1
+    for line in ("填表说明：",
+                 "1. 白色单元格由您填写；灰色单元格是公式（合计），会自动计算，请勿改动。",
+                 "2. 表二至表四每个数字单元格都要填写数字，没有的填 0，不要留空或填“/”“无”。",
+                 "3. 各表下方及本页的“勾稽检查”会即时显示是否平衡；红色表示需要核对。",
+                 "4. 填完后可在命令行运行 giar-xl validate 本文件，或点击“校验”按钮（如有）。"):
+        ws.cell(row, 1, line).font = st.HINT_FONT
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        row += 1
+    _print_setup(ws, landscape=False)
+
+
+def _cover_checks(spec: FormatSpec) -> list[tuple[str, str]]:
+    out = []
+    by_sheet: dict[str, list[str]] = defaultdict(list)
+    for _inst, sheet, address in status_cells(spec):
+        by_sheet[sheet].append(address)
+    for sheet, addresses in by_sheet.items():
+        refs = ",".join(f"'{sheet}'!{r}" for r in st.rectangles(addresses))
+        row = re.sub(r"[A-Z]+", "", addresses[0])
+        out.append((STATUS_LABEL, f'=IF(COUNTIF({refs},"✓*")={len(addresses)},'
+                                  f'"✓ {sheet}：勾稽关系全部平衡",'
+                                  f'"✗ {sheet}：有不平衡的列，请查看该表第 {row} 行")'))
+    inputs = _input_addresses(spec)
+    parts, total = [], 0
+    for sheet, addresses in inputs.items():
+        parts.extend(f"'{sheet}'!{r}" for r in st.rectangles(addresses))
+        total += len(addresses)
+    count = f"COUNT({','.join(parts)})"
+    out.append(("数字填写", f'=IF({count}={total},"✓ 所有数字单元格均已填写",'
+                          f'"✗ 有 "&({total}-{count})&" 个数字单元格空白或不是数字（标黄处）")'))
+    return out
+
+
+def _input_addresses(spec: FormatSpec) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for p in places(spec).values():
+        if p.kind == "value":
+            out[p.sheet].append(p.address)
+    return out
+
+
+def _table_sheet(ws: Worksheet, spec: FormatSpec, table: TableSpec) -> None:
+    _title(ws, table.title, table.n_cols)
+    value_cells = {c.id: c for c in table.cells}
+    for g in table.grid:
+        rng = grid_range(g)
+        first = ws[rng.split(":")[0]]
+        if ":" in rng:
+            ws.merge_cells(rng)
+            for row in ws[rng]:
+                for c in row:
+                    c.border = st.BORDER
+        first.border = st.BORDER
+        if g.value is None:
+            first.value = g.text
+            first.font = st.LABEL_FONT if g.role in ("label", "note") else st.HEADER_FONT
+            first.alignment = st.LEFT_WRAP if g.role == "label" else st.CENTER
+            if g.role in ("header", "title", "group", "note"):
+                first.fill = st.HEADER_FILL
+        else:
+            vc = value_cells[g.value]
+            first.font, first.alignment = st.VALUE_FONT, st.RIGHT
+            first.number_format = "0.####" if vc.kind == "amount" else "0"
+            if vc.is_input:
+                first.value = 0
+                first.fill = st.INPUT_FILL
+            else:
+                first.value = expected_formula(spec, vc.id)
+                first.fill = st.FORMULA_FILL
+    for i, width in enumerate(table.col_widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    for r in range(GRID_TOP, GRID_TOP + table.n_rows):
+        ws.row_dimensions[r].height = 30 if table.key != "t3" else 20
+    header_rows = min(g.r for g in table.grid if g.value is not None)
+    first_value_col = min(g.c for g in table.grid if g.value is not None)
+    if table.key != "t2":
+        ws.freeze_panes = ws.cell(GRID_TOP + header_rows, 1 + first_value_col)
+    _status_row(ws, spec, table)
+    _print_setup(ws, landscape=table.n_cols > 4,
+                 title_rows=f"{GRID_TOP}:{GRID_TOP + header_rows - 1}" if header_rows else None,
+                 one_page=True)
+
+
+def _status_row(ws: Worksheet, spec: FormatSpec, table: TableSpec) -> None:
+    cells = [(inst, address) for inst, sheet, address in status_cells(spec)
+             if sheet == table_sheet(spec, table)]
+    if not cells:
+        return
+    row = status_row(table)
+    label_cols = min(g.c for g in table.grid if g.value is not None)
+    label = ws.cell(row, 1, f"{STATUS_LABEL}（{cells[0][0].spec.text}）")
+    label.font, label.alignment = st.HINT_FONT, st.LEFT_WRAP
+    if label_cols > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_cols)
+    ws.row_dimensions[row].height = 36
+    where = places(spec)
+    for inst, address in cells:
+        c = ws[address]
+        c.value = status_formula(spec, inst)
+        c.font, c.alignment = st.STATUS_FONT, st.CENTER
+        # the identity's own cells and its status turn red together when unbalanced
+        targets = [where[x].address for x in inst.lhs + inst.rhs] + [address]
+        ws.conditional_formatting.add(" ".join(targets), FormulaRule(
+            formula=[f'LEFT(${address[0]}${row},1)="✗"'.replace(f"${address[0]}$",
+                                                                   f"${_col(address)}$")],
+            fill=st.BAD_FILL))
+
+
+def _col(address: str) -> str:
+    return re.match(r"[A-Z]+", address).group(0)
+
+
+def _narrative_sheet(ws: Worksheet, section: SectionSpec) -> None:
+    _title(ws, section.heading, 1)
+    ws.column_dimensions["A"].width = 110
+    ws.cell(TITLE_ROW + 1, 1, "请在每个标题下方的大方框内填写正文；灰色小字是提示。").font = st.HINT_FONT
+    headings = numbered_headings(section.parts)
+    where = places(DEFAULT_FORMAT)
+    for i, part in enumerate(section.parts):
+        head = ws[narrative_heading_address(section, i)]
+        title = headings.get(part.id, "总述")
+        need = "（必填）" if part.required else "（选填）"
+        head.value = f"{title}{need}　{part.hint}"
+        head.font, head.alignment, head.fill = st.HEADER_FONT, st.LEFT_WRAP, st.HEADER_FILL
+        ws.row_dimensions[head.row].height = 30
+        box = ws[where[part.id].address]
+        box.value = None
+        box.font, box.alignment, box.border = st.TEXT_FONT, st.TOP_WRAP, st.BORDER
+        ws.row_dimensions[box.row].height = 150
+    ws.freeze_panes = None
+    _print_setup(ws, landscape=False)
+    assert NARRATIVE_TOP >= TITLE_ROW + 2
+
+
+# ------------------------------------------------------------------ inputs
+def _inputs(wb: Workbook, spec: FormatSpec) -> None:
+    """Unlock input cells and add validation, prompts and the live blank/text highlight."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for p in places(spec).values():
+        if p.kind == "value":
+            groups[(p.sheet, spec.value_cell(p.id).kind)].append(p.address)
+        elif p.kind in ("text", "cover"):
+            groups[(p.sheet, p.id if p.id == "cover.year" else "text")].append(p.address)
+    for (sheet, kind), addresses in groups.items():
+        ws = wb[sheet]
+        for a in addresses:
+            ws[a].protection = ws[a].protection.copy(locked=False)
+        sqref = " ".join(st.rectangles(addresses))
+        if kind == "count":
+            dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                                promptTitle="请填写件数", prompt=COUNT_PROMPT,
+                                errorTitle="应为整数", error="这里只能填大于等于 0 的整数（没有请填 0）。")
+        elif kind == "amount":
+            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                                promptTitle="请填写金额（万元）", prompt=AMOUNT_PROMPT,
+                                errorTitle="应为金额", error="这里只能填大于等于 0 的数字，单位万元。")
+        elif kind == "cover.year":
+            dv = DataValidation(type="whole", operator="between", formula1="2021", formula2="2100",
+                                promptTitle="报告年度", prompt="填写四位数年份，如 2025。",
+                                errorTitle="年度不对", error="请填写 2021 年及以后的四位数年份。")
+        else:
+            dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="32000",
+                                promptTitle="填写说明", prompt=TEXT_PROMPT, showErrorMessage=False)
+        dv.showInputMessage = True
+        dv.showErrorMessage = kind != "text"
+        for rng in sqref.split():
+            dv.add(rng)
+        ws.add_data_validation(dv)
+        if kind in ("count", "amount"):
+            top_left = st.rectangles(addresses)[0].split(":")[0]
+            ws.conditional_formatting.add(sqref, FormulaRule(
+                formula=[f"NOT(ISNUMBER({top_left}))"], fill=st.BLANK_FILL))
+
+
+# ------------------------------------------------------------------ binding
+def _binding(ws: Worksheet, wb: Workbook, spec: FormatSpec, report: Report | None) -> None:
+    ws["A1"], ws["B1"] = "format", spec.id
+    ws["A2"], ws["B2"] = "version", spec.version
+    ws["A3"], ws["B3"] = "generator", f"giar-xl {__version__}"
+    ws["A4"] = "meta"
+    ws["B4"] = json.dumps(report.meta, ensure_ascii=False) if report and report.meta else None
+    ws["A5"] = "previous"
+    ws["B5"] = (json.dumps(report.previous, ensure_ascii=False)
+                if report and report.previous else None)
+    for col, name in enumerate(BINDING_HEADER, start=1):
+        ws.cell(7, col, name)
+    for i, p in enumerate(places(spec).values(), start=8):
+        formula = expected_formula(spec, p.id) if p.kind == "formula" else None
+        # the formula is kept as text ('=' escaped) so this sheet never computes
+        for col, value in enumerate((p.id, p.sheet, p.address, p.kind, p.label,
+                                     formula[1:] if formula else None), start=1):
+            ws.cell(i, col, value)
+        wb.defined_names[defined_name(p.id)] = DefinedName(
+            defined_name(p.id), attr_text=f"'{p.sheet}'!${_col(p.address)}${p.address[len(_col(p.address)):]}")
+
+
+def _fill(wb: Workbook, spec: FormatSpec, report: Report) -> None:
+    where = places(spec)
+    for part in spec.cover:
+        value = report.cover_value(part.id)
+        write_value(wb[where[part.id].sheet][where[part.id].address], value)
+    for pid, text in report.texts.items():
+        if pid in where and text:
+            write_value(wb[where[pid].sheet][where[pid].address], text)
+    for c in spec.value_cells:
+        p = where[c.id]
+        value = report.values.get(c.id)
+        if c.is_input:
+            write_value(wb[p.sheet][p.address], value)
+        elif value is not None and value != _computed(report, c.formula_of):
+            # a published total that does not add up is kept as it is, not hidden
+            # behind a formula; the checker reports it as a number typed over a total
+            write_value(wb[p.sheet][p.address], value)
+
+
+def _computed(report: Report, ids: tuple[str, ...]) -> float:
+    total = 0.0
+    for x in ids:
+        v = report.number(x)
+        if v is None and report.values.get(x) is None:
+            continue
+        if v is None:  # text in a summed cell: SUM ignores it, so does this
+            continue
+        total += v
+    return total
+
+
+# ------------------------------------------------------------------ bytes
+_DATE_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _reproducible(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps and fixed document dates."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _DATE_RE.sub(rb"\g<1>2021-09-26T00:00:00Z\g<2>", body)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2021, 9, 26, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, body)
+    return out.getvalue()
