@@ -1,0 +1,188 @@
+"""What every renderer shares: the title, the narrative blocks, number formatting, grid walking.
+
+The renderers never type a label of the format: headings, sub-heads and table
+cells all come from ``report.spec``. This module turns the spec plus a Report
+into plain structures (strings, lists) that the HTML, Word and text renderers
+lay out in their own way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..report import Report
+from ..spec import GridCell, SectionSpec, TableSpec
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+TITLE_TAIL = "政府信息公开工作年度报告"
+
+
+def report_title(report: Report) -> str:
+    """"<机关名称><年度>年政府信息公开工作年度报告"; missing parts are left out, not invented."""
+    agency = (report.agency or "").strip()
+    year = str(report.year).strip() if report.year not in (None, "") else ""
+    return f"{agency}{year + '年' if year else ''}{TITLE_TAIL}"
+
+
+def sub_number(i: int) -> str:
+    """（一）…（十）: the second-level numbering of Chinese official documents."""
+    if i < 10:
+        return f"（{CHINESE_NUMERALS[i]}）"
+    tens, ones = divmod(i + 1, 10)
+    word = ("" if tens == 1 else CHINESE_NUMERALS[tens - 1]) + "十"
+    return f"（{word}{CHINESE_NUMERALS[ones - 1] if ones else ''}）"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One narrative part as printed: an optional numbered sub-head and its paragraphs."""
+
+    part_id: str
+    subhead: str | None  # e.g. "（一）主动公开"; None for an untitled intro
+    paragraphs: tuple[str, ...]
+
+
+def _paragraphs(text: str) -> list[str]:
+    # clerks type one paragraph per line; blank lines and leading full-width
+    # spaces (their manual indent) are layout, which each renderer redoes
+    return [ln.strip().lstrip("\u3000").strip() for ln in text.splitlines() if ln.strip("\u3000 \t")]
+
+
+def _strip_own_subhead(paragraphs: list[str], label: str) -> list[str]:
+    """Drop a sub-head the clerk already typed ("（一）主动公开：…") so it is not printed twice."""
+    if not paragraphs or not label:
+        return paragraphs
+    pat = re.compile(r"^(?:[（(][" + CHINESE_NUMERALS + r"]+[）)]\s*)?" + re.escape(label)
+                     + r"\s*(?:[：:。.]\s*|$)")
+    m = pat.match(paragraphs[0])
+    if not m:
+        return paragraphs
+    rest = paragraphs[0][m.end():].strip()
+    return ([rest] if rest else []) + paragraphs[1:]
+
+
+def narrative_blocks(report: Report, section: SectionSpec) -> list[Block]:
+    """The non-empty parts of a narrative section, titled parts numbered （一）（二）… in order.
+
+    Numbering runs over the parts that are printed, so an empty 上年度问题整改情况
+    does not leave a gap between （一） and （三）. A lone titled part gets no
+    sub-head: a "（一）" with no "（二）" is wrong in an official document, and the
+    section heading already names it (the published 2024 example prints its
+    section 六 fee sentence that way).
+    """
+    filled = []
+    for part in section.parts:
+        paras = _strip_own_subhead(_paragraphs(report.texts.get(part.id) or ""), part.label)
+        if paras:
+            filled.append((part, paras))
+    numbered = sum(1 for part, _ in filled if part.label) > 1
+    blocks: list[Block] = []
+    n = 0
+    for part, paras in filled:
+        subhead = None
+        if part.label and numbered:
+            subhead = f"{sub_number(n)}{part.label}"
+            n += 1
+        blocks.append(Block(part.id, subhead, tuple(paras)))
+    return blocks
+
+
+def format_value(value: object) -> str:
+    """A table value as printed: integers plainly, amounts with up to 4 decimals, blanks empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # not a number in this model; show what it is
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        # FORMAT.md: fees are 万元 with up to 4 decimals; trailing zeros are noise
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value).strip()
+
+
+def cell_text(report: Report, cell: GridCell) -> str:
+    return format_value(report.values.get(cell.value)) if cell.value else cell.text
+
+
+@lru_cache(maxsize=None)
+def grid_rows(table: TableSpec) -> tuple[tuple[GridCell, ...], ...]:
+    """The grid's cells row by row, each row in column order (the order HTML and Word need)."""
+    rows: list[list[GridCell]] = [[] for _ in range(table.n_rows)]
+    for g in table.grid:
+        rows[g.r].append(g)
+    return tuple(tuple(sorted(r, key=lambda g: g.c)) for r in rows)
+
+
+@lru_cache(maxsize=None)
+def occupancy(table: TableSpec) -> tuple[tuple[GridCell, ...], ...]:
+    """For every (row, column) of the table, the GridCell that covers it (spans expanded)."""
+    occ: list[list[GridCell | None]] = [[None] * table.n_cols for _ in range(table.n_rows)]
+    for g in table.grid:
+        for r in range(g.r, g.r + g.rowspan):
+            for c in range(g.c, g.c + g.colspan):
+                if occ[r][c] is not None:
+                    raise ValueError(f"{table.key}: cell ({r},{c}) covered twice")
+                occ[r][c] = g
+    for r, row in enumerate(occ):
+        for c, g in enumerate(row):
+            if g is None:
+                raise ValueError(f"{table.key}: cell ({r},{c}) not covered")
+    return tuple(tuple(row) for row in occ)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=None)
+def header_row_count(table: TableSpec) -> int:
+    """Leading rows made only of column headers (and the printed note): they repeat across pages.
+
+    Table 二 starts with a block title, not a header, so it has none: repeating
+    "第二十条第（一）项" above the 第（八）项 block on the next page would mislead.
+    """
+    n = 0
+    for row in grid_rows(table):
+        if row and all(g.role in ("header", "note") for g in row):
+            n += 1
+        else:
+            break
+    return n
+
+
+def text_row_entries(table: TableSpec, r: int) -> list[GridCell | None]:
+    """Row ``r`` the way a web page's table reads when copied as text.
+
+    A cell starting in this row gives its entry; a cell reaching down from an
+    earlier row (rowspan) gives one empty entry (None); a column covered by a
+    colspan gives nothing. This is the shape of the published
+    tests/fixtures/shizhuang-2024.txt, whose source page wrote empty cells where
+    our grid has row spans.
+    """
+    occ = occupancy(table)[r]
+    out: list[GridCell | None] = []
+    c = 0
+    while c < table.n_cols:
+        g = occ[c]
+        out.append(g if g.r == r else None)
+        c = g.c + g.colspan
+    return out
+
+
+def signature_lines(report: Report) -> list[str]:
+    """落款 (agency and date) printed at the end, only once a publication date is set."""
+    if not report.published:
+        return []
+    return [x for x in ((report.agency or "").strip(), chinese_date(report.published)) if x]
+
+
+def chinese_date(value: str) -> str:
+    """"2026-01-20" → "2026年1月20日", the way official documents date themselves."""
+    m = re.fullmatch(r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*", str(value))
+    if not m:
+        return str(value).strip()
+    y, mo, d = m.groups()
+    return f"{y}年{int(mo)}月{int(d)}日"
