@@ -32,6 +32,7 @@ def atomic_path(path: str | os.PathLike, force: bool = False) -> Iterator[Path]:
     target = check_writable(path, force)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -41,6 +42,12 @@ def atomic_path(path: str | os.PathLike, force: bool = False) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes(path: str | os.PathLike, data: bytes, force: bool = False) -> Path:

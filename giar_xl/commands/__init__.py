@@ -1,0 +1,1 @@
+"""Click commands, one module each (see giar_xl.cli.COMMAND_MODULES)."""

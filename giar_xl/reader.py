@@ -1,0 +1,277 @@
+"""Read a filled workbook (.xlsx/.xlsm) into a Report. Never writes to the file.
+
+Cells are found through the workbook's defined names (which Excel moves when
+rows are inserted or sheets renamed), falling back to the addresses recorded on
+the hidden binding sheet and then to the layout. Every difference from the
+standard shape becomes a ``StructureNote`` for the checker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+from . import xlsx
+from .errors import UnreadableInput
+from .layout import BINDING_SHEET, defined_name, grid_address, grid_range, places
+from .report import CellRecord, Report, StructureNote
+from .spec import DEFAULT_FORMAT, FORMATS, FormatSpec
+from .text import normalise_label
+
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def read_workbook(path: str | Path) -> Report:
+    p = Path(path)
+    data = xlsx.load(p)
+    notes: list[StructureNote] = []
+    spec, meta, previous = _binding(data, notes)
+    report = Report(format_id=spec.id, source=str(p), meta=meta, previous=previous,
+                    structure=notes)
+    positions = _positions(data, spec, notes)
+    if not any(pos is not None for pos in positions.values()) or _foreign(data, spec):
+        _refuse_foreign(data, p)
+    raw: dict[str, xlsx.RawCell] = {}
+    for cid, pos in positions.items():
+        if pos is None:
+            continue
+        sheet, address = pos
+        cell = data.sheets[sheet].cells.get(address, xlsx.RawCell())
+        raw[cid] = cell
+        report.cells[cid] = CellRecord(cid, sheet, address, cell.formula,
+                                       cell.value if cell.formula else None,
+                                       bool(cell.formula) and cell.has_value)
+    _fill_cover(report, spec, raw, data.date1904)
+    for part in (pt for s in spec.sections for pt in s.parts):
+        v = raw[part.id].value if part.id in raw else None
+        report.texts[part.id] = "" if v is None else (v if isinstance(v, str) else _plain(v))
+    for c in spec.value_cells:
+        cell = raw.get(c.id)
+        report.values[c.id] = _value(cell) if cell is not None else None
+    _compute_uncached(report, spec, raw)
+    _check_labels(data, spec, positions, notes)
+    _check_2019(data, notes)
+    return report
+
+
+# ------------------------------------------------------------------ binding
+def _binding(data: xlsx.WorkbookData, notes: list[StructureNote]) -> tuple[FormatSpec, dict, dict]:
+    b = data.sheets.get(BINDING_SHEET)
+    if b is None:
+        notes.append(StructureNote("format", "没有找到 giar-xl 标记页（_giar），可能不是由标准模板生成，"
+                                             "或标记页被删除；按标准格式位置读取。", BINDING_SHEET))
+        return DEFAULT_FORMAT, {}, {}
+    fmt = _cellstr(b, "B1")
+    spec = FORMATS.get(fmt or "")
+    if spec is None:
+        notes.append(StructureNote("format", f"工作簿的格式标识“{fmt}”不是已知格式，按 {DEFAULT_FORMAT.id} 读取。",
+                                   BINDING_SHEET, "B1", DEFAULT_FORMAT.id, fmt))
+        spec = DEFAULT_FORMAT
+    version = _cellstr(b, "B2")
+    if version != spec.version:
+        notes.append(StructureNote("version", f"模板版本为“{version}”，当前版本为“{spec.version}”。",
+                                   BINDING_SHEET, "B2", spec.version, version))
+    return spec, _json_cell(b, "B4", data.path), _json_cell(b, "B5", data.path)
+
+
+def _cellstr(sheet: xlsx.SheetData, address: str) -> str | None:
+    c = sheet.cells.get(address)
+    return None if c is None or c.value is None else str(c.value)
+
+
+def _json_cell(sheet: xlsx.SheetData, address: str, path: str) -> dict:
+    text = _cellstr(sheet, address)
+    if not text:
+        return {}
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        raise UnreadableInput("标记页内容已损坏（不是有效的 JSON）。", file=path, sheet=BINDING_SHEET,
+                              cell=address) from None
+    return doc if isinstance(doc, dict) else {}
+
+
+def _positions(data: xlsx.WorkbookData, spec: FormatSpec,
+               notes: list[StructureNote]) -> dict[str, tuple[str, str] | None]:
+    """Where each id is now: by defined name, else at its standard place."""
+    out: dict[str, tuple[str, str] | None] = {}
+    moved: dict[str, list[tuple[str, str, str]]] = {}
+    renamed: dict[str, str] = {}
+    for cid, place in places(spec).items():
+        ref = data.defined_names.get(defined_name(cid))
+        if ref is not None:
+            m = _REF.match(ref)
+            if m is None:  # "#REF!": the cell was deleted with its row or column
+                notes.append(StructureNote("missing_name", f"“{place.label}”所在的单元格已被删除（行或列被删除）。",
+                                           place.sheet, place.address, place.address, ref))
+                out[cid] = None
+                continue
+            sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+            address = f"{m.group(3)}{m.group(4)}"
+            if sheet != place.sheet and sheet in data.sheets:
+                renamed[place.sheet] = sheet
+            if address != place.address:
+                moved.setdefault(place.sheet, []).append((cid, place.address, address))
+        else:
+            sheet, address = place.sheet, place.address
+        if sheet not in data.sheets:
+            out[cid] = None
+            continue
+        out[cid] = (sheet, address)
+    for std, actual in renamed.items():
+        notes.append(StructureNote("renamed", f"工作表“{std}”被改名为“{actual}”。", actual,
+                                   expected=std, actual=actual))
+    present = {s for s in data.sheets} | set(renamed)
+    for sheet in [spec.cover_sheet] + [s.sheet for s in spec.sections]:
+        if sheet not in present:
+            notes.append(StructureNote("missing_sheet", f"缺少工作表“{sheet}”。", sheet, expected=sheet))
+        elif data.sheets.get(renamed.get(sheet, sheet)) and \
+                data.sheets[renamed.get(sheet, sheet)].state != "visible":
+            notes.append(StructureNote("hidden_sheet", f"工作表“{sheet}”被隐藏了。", renamed.get(sheet, sheet)))
+    for sheet, cells in moved.items():
+        cid, was, now = cells[0]
+        notes.append(StructureNote(
+            "moved", f"表内插入或删除了行/列：共 {len(cells)} 个单元格离开了原位置，"
+                     f"如“{places(spec)[cid].label}”原在 {was}，现在 {now}。",
+            renamed.get(sheet, sheet), now, was, now))
+    return out
+
+
+def _foreign(data: xlsx.WorkbookData, spec: FormatSpec) -> bool:
+    known = {spec.cover_sheet, BINDING_SHEET} | {s.sheet for s in spec.sections}
+    return not (known & set(data.sheets)) and not any(n.startswith("giar_") for n in data.defined_names)
+
+
+def _refuse_foreign(data: xlsx.WorkbookData, path: Path) -> None:
+    hint = ""
+    if _find_2019(data):
+        hint = "其中的表格是 2019 年版旧格式（含“本年新制作数量”等栏目），请改用 2021 年版标准模板。"
+    raise UnreadableInput("这不是 giar-xl 标准工作簿（找不到标准工作表和单元格标记）。" + hint
+                          + "请用 giar-xl template 生成的模板填写。", file=str(path))
+
+
+# ------------------------------------------------------------------ values
+def _value(cell: xlsx.RawCell) -> Any:
+    if cell.formula and not cell.has_value:
+        return None  # filled in by _compute_uncached
+    v = cell.value
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, str) and v == "":
+        return None
+    return v
+
+
+def _plain(v: Any) -> str:
+    return str(v)
+
+
+def _fill_cover(report: Report, spec: FormatSpec, raw: dict[str, xlsx.RawCell], date1904: bool) -> None:
+    agency = raw.get("cover.agency")
+    report.agency = None if agency is None or agency.value in (None, "") else str(agency.value)
+    year = raw.get("cover.year")
+    yv = None if year is None else year.value
+    if isinstance(yv, float) and yv.is_integer():
+        yv = int(yv)
+    report.year = None if yv in (None, "") else (yv if isinstance(yv, (int, str)) else str(yv))
+    pub = raw.get("cover.published")
+    if pub is None or pub.value in (None, ""):
+        report.published = None
+    elif pub.is_date and isinstance(pub.value, (int, float)):
+        report.published = xlsx.serial_to_date(pub.value, date1904).isoformat()
+    else:
+        report.published = str(pub.value)
+
+
+def _compute_uncached(report: Report, spec: FormatSpec, raw: dict[str, xlsx.RawCell]) -> None:
+    """Give formula cells without a stored result the value Excel would show.
+
+    A workbook written by openpyxl has no cached values; the value is then the
+    SUM of the cells named by the template's formula (text is ignored, as SUM
+    does). The checker never trusts these values: it recomputes the identities.
+    """
+    done: dict[str, float] = {}
+
+    def value_of(cid: str) -> float:
+        if cid in done:
+            return done[cid]
+        cell = raw.get(cid)
+        vc = spec.value_cell(cid)
+        if cell is not None and cell.formula and not cell.has_value and not vc.is_input:
+            total = sum(value_of(x) for x in vc.formula_of)
+            total = int(total) if float(total).is_integer() else total
+            report.values[cid] = total
+        v = report.number(cid)
+        done[cid] = v if v is not None else 0
+        return done[cid]
+
+    for c in spec.value_cells:
+        value_of(c.id)
+
+
+# ------------------------------------------------------------------ structure
+def _shift(positions: dict[str, tuple[str, str] | None], spec: FormatSpec, cid: str) -> tuple[int, int]:
+    pos = positions.get(cid)
+    if pos is None:
+        return 0, 0
+    std = places(spec)[cid].address
+    (c0, r0), (c1, r1) = coordinate_from_string(std), coordinate_from_string(pos[1])
+    return r1 - r0, column_index_from_string(c1) - column_index_from_string(c0)
+
+
+def _check_labels(data: xlsx.WorkbookData, spec: FormatSpec,
+                  positions: dict[str, tuple[str, str] | None], notes: list[StructureNote]) -> None:
+    for section in spec.sections:
+        table = section.table
+        if table is None:
+            continue
+        first_value = next(g.value for g in table.grid if g.value)
+        pos = positions.get(first_value)
+        if pos is None:
+            continue
+        sheet = data.sheets[pos[0]]
+        row_values = {g.r: g.value for g in table.grid if g.value}
+        for g in table.grid:
+            if g.value is not None:
+                continue
+            dr, dc = _shift(positions, spec, row_values[g.r]) if g.r in row_values else (0, 0)
+            std = grid_address(g)
+            col, row = coordinate_from_string(std)
+            address = f"{get_column_letter(column_index_from_string(col) + dc)}{row + dr}"
+            cell = sheet.cells.get(address)
+            actual = "" if cell is None or cell.value is None else str(cell.value)
+            if normalise_label(actual) != normalise_label(g.text):
+                notes.append(StructureNote("label", f"标签被改动：应为“{g.text}”，现为“{actual}”。",
+                                           sheet.name, address, g.text, actual))
+            elif (g.rowspan > 1 or g.colspan > 1) and (dr, dc) == (0, 0) \
+                    and grid_range(g) not in sheet.merges:
+                notes.append(StructureNote("merge", f"表头“{g.text}”的合并单元格被拆开了（应合并 {grid_range(g)}）。",
+                                           sheet.name, address, grid_range(g), ""))
+
+
+def _find_2019(data: xlsx.WorkbookData) -> list[tuple[str, str, str]]:
+    found = []
+    markers = {normalise_label(m): m for m in DEFAULT_FORMAT.markers_2019}
+    for sheet in data.sheets.values():
+        if sheet.name == BINDING_SHEET:
+            continue
+        for address, cell in sheet.cells.items():
+            if isinstance(cell.value, str) and len(cell.value) < 40:
+                norm = normalise_label(cell.value)
+                for key, marker in markers.items():
+                    if key in norm:
+                        found.append((sheet.name, address, marker))
+    return found
+
+
+def _check_2019(data: xlsx.WorkbookData, notes: list[StructureNote]) -> None:
+    found = _find_2019(data)
+    if found:
+        sheet, address, marker = found[0]
+        notes.append(StructureNote("format2019", f"发现 2019 年版旧格式的栏目“{marker}”，"
+                                                 "2021 年起应使用新格式（国办公开办函〔2021〕30号）。",
+                                   sheet, address, None, marker))
