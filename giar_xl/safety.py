@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -9,6 +10,9 @@ from openpyxl.cell.cell import Cell
 # Text starting with one of these becomes a formula when typed, pasted or opened as CSV
 # in Excel, WPS or LibreOffice (formula injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+# control characters XML 1.0 cannot carry (openpyxl refuses them): dropped, they have no glyph
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_value(cell: Cell, value: Any) -> None:
@@ -18,6 +22,9 @@ def write_value(cell: Cell, value: Any) -> None:
     forced to the string type; text that looks like a formula also gets the
     quote prefix, so editing the cell in Excel keeps it text.
     """
+    if isinstance(value, str):
+        # OOXML reads "_x0041_" as an escaped character: escape a literal one
+        value = _OOXML_ESCAPE.sub(r"_x005F_\1", ILLEGAL_XML.sub("", value))
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -57,3 +57,19 @@ def fill_derived(r: Report) -> None:
 @pytest.fixture
 def balanced() -> Report:
     return balanced_report()
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run ``giar-xl ARGS`` in-process; return (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from giar_xl.cli import main
+
+    runner = CliRunner()
+    with runner.isolation() as streams:
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    return code, streams[0].getvalue().decode("utf-8"), streams[1].getvalue().decode("utf-8")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -271,7 +272,7 @@ def _inputs(wb: Workbook, spec: FormatSpec) -> None:
     for (sheet, kind), addresses in groups.items():
         ws = wb[sheet]
         for a in addresses:
-            ws[a].protection = ws[a].protection.copy(locked=False)
+            ws[a].protection = Protection(locked=False)
         sqref = " ".join(st.rectangles(addresses))
         if kind == "count":
             dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
