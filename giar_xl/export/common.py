@@ -13,26 +13,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..report import Report
-from ..spec import GridCell, SectionSpec, TableSpec
+from ..spec import GridCell, SectionSpec, TableSpec, numbered_headings
+from ..spec.model import CHINESE_NUMERALS
 
-CHINESE_NUMERALS = "一二三四五六七八九十"
 TITLE_TAIL = "政府信息公开工作年度报告"
 
 
 def report_title(report: Report) -> str:
     """"<机关名称><年度>年政府信息公开工作年度报告"; missing parts are left out, not invented."""
-    agency = (report.agency or "").strip()
-    year = str(report.year).strip() if report.year not in (None, "") else ""
+    agency = clean(report.agency or "").strip()
+    year = clean(str(report.year)).strip() if report.year not in (None, "") else ""
     return f"{agency}{year + '年' if year else ''}{TITLE_TAIL}"
-
-
-def sub_number(i: int) -> str:
-    """（一）…（十）: the second-level numbering of Chinese official documents."""
-    if i < 10:
-        return f"（{CHINESE_NUMERALS[i]}）"
-    tens, ones = divmod(i + 1, 10)
-    word = ("" if tens == 1 else CHINESE_NUMERALS[tens - 1]) + "十"
-    return f"（{word}{CHINESE_NUMERALS[ones - 1] if ones else ''}）"
 
 
 @dataclass(frozen=True)
@@ -44,10 +35,20 @@ class Block:
     paragraphs: tuple[str, ...]
 
 
+# XML 1.0 and HTML forbid most control characters; a paste from Word or a web page can carry them
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
 def _paragraphs(text: str) -> list[str]:
-    # clerks type one paragraph per line; blank lines and leading full-width
-    # spaces (their manual indent) are layout, which each renderer redoes
-    return [ln.strip().lstrip("\u3000").strip() for ln in text.splitlines() if ln.strip("\u3000 \t")]
+    # clerks type one paragraph per line (Word's manual line break \x0b too, which
+    # splitlines honours); blank lines and leading full-width spaces (their manual
+    # indent) are layout, which each renderer redoes
+    lines = (clean(ln).strip().lstrip("\u3000").strip() for ln in text.splitlines())
+    return [ln for ln in lines if ln]
 
 
 def _strip_own_subhead(paragraphs: list[str], label: str) -> list[str]:
@@ -77,16 +78,10 @@ def narrative_blocks(report: Report, section: SectionSpec) -> list[Block]:
         paras = _strip_own_subhead(_paragraphs(report.texts.get(part.id) or ""), part.label)
         if paras:
             filled.append((part, paras))
-    numbered = sum(1 for part, _ in filled if part.label) > 1
-    blocks: list[Block] = []
-    n = 0
-    for part, paras in filled:
-        subhead = None
-        if part.label and numbered:
-            subhead = f"{sub_number(n)}{part.label}"
-            n += 1
-        blocks.append(Block(part.id, subhead, tuple(paras)))
-    return blocks
+    heads = numbered_headings(section.parts, {part.id for part, _ in filled})
+    if len(heads) < 2:
+        heads = {}
+    return [Block(part.id, heads.get(part.id), tuple(paras)) for part, paras in filled]
 
 
 def format_value(value: object) -> str:
@@ -108,7 +103,7 @@ def format_value(value: object) -> str:
 
 
 def cell_text(report: Report, cell: GridCell) -> str:
-    return format_value(report.values.get(cell.value)) if cell.value else cell.text
+    return clean(format_value(report.values.get(cell.value))) if cell.value else cell.text
 
 
 @lru_cache(maxsize=None)
@@ -176,7 +171,8 @@ def signature_lines(report: Report) -> list[str]:
     """落款 (agency and date) printed at the end, only once a publication date is set."""
     if not report.published:
         return []
-    return [x for x in ((report.agency or "").strip(), chinese_date(report.published)) if x]
+    return [x for x in (clean(report.agency or "").strip(), clean(chinese_date(report.published)))
+            if x]
 
 
 def chinese_date(value: str) -> str:
