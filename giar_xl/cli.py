@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .errors import GiarError
 
-COMMAND_MODULES = ["template", "demo"]
+COMMAND_MODULES = ["template", "demo", "export"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
