@@ -1,0 +1,157 @@
+"""What a check produces: findings, per-file results, and their JSON schema."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["错误", "提示"]
+ERROR: Severity = "错误"
+WARNING: Severity = "提示"
+FINDINGS_SCHEMA_ID = "https://giar-xl.example/schemas/findings.schema.json"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place, with everything a clerk needs to act on it."""
+
+    code: str  # stable rule code, e.g. "V02"
+    name: str  # readable rule name in Chinese
+    severity: Severity
+    message: str  # the rule's template, filled
+    sheet: str | None  # worksheet name (where it is, or would be, in the standard workbook)
+    cell: str | None  # A1 address
+    row_label: str | None
+    col_label: str | None
+    expected: Any
+    actual: Any
+    rule_text: str
+    id: str | None = None  # value or text id of the report, when the finding concerns one
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CheckResult:
+    """The outcome for one input file: its findings, or why it could not be read."""
+
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # Chinese message when the file could not be read
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+    @property
+    def valid(self) -> bool:
+        return self.readable and self.errors == 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "valid": self.valid, "readable": self.readable,
+                "error": self.error,
+                "stats": {"errors": self.errors, "warnings": self.warnings},
+                "findings": [f.to_json() for f in self.findings]}
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int
+    unreadable: int
+    errors: int
+    warnings: int
+    files_with_errors: int
+
+    @property
+    def exit_code(self) -> int:
+        # sqlfluff's convention: 2 unreadable input, 1 findings of severity 错误, 0 clean
+        if self.unreadable:
+            return 2
+        return 1 if self.errors else 0
+
+
+def summarize(results: list[CheckResult]) -> Summary:
+    return Summary(files=len(results),
+                   unreadable=sum(1 for r in results if not r.readable),
+                   errors=sum(r.errors for r in results),
+                   warnings=sum(r.warnings for r in results),
+                   files_with_errors=sum(1 for r in results if r.readable and r.errors))
+
+
+def count_severities(findings: list[Finding]) -> dict[str, int]:
+    """{"错误": n, "提示": m} for a list of findings."""
+    return {ERROR: sum(1 for f in findings if f.severity == ERROR),
+            WARNING: sum(1 for f in findings if f.severity == WARNING)}
+
+
+def findings_schema() -> dict[str, Any]:
+    """JSON Schema of ``giar-xl validate --format json`` (modelled on frictionless' report)."""
+    from .catalogue import RULES
+
+    scalar = {"type": ["number", "string", "null"]}
+    nullable_str = {"type": ["string", "null"]}
+    finding = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code", "name", "severity", "message", "sheet", "cell", "row_label",
+                     "col_label", "expected", "actual", "rule_text", "id"],
+        "properties": {
+            "code": {"enum": [r.code for r in RULES], "title": "规则编号"},
+            "name": {"type": "string", "title": "规则名称"},
+            "severity": {"enum": [ERROR, WARNING],
+                         "title": "级别：错误须改正；提示可能无误，可书面说明"},
+            "message": {"type": "string", "title": "说明"},
+            "sheet": {**nullable_str, "title": "工作表"},
+            "cell": {"type": ["string", "null"], "pattern": "^[A-Z]{1,3}[1-9][0-9]*$",
+                     "title": "单元格（A1 格式）"},
+            "row_label": {**nullable_str, "title": "行标题"},
+            "col_label": {**nullable_str, "title": "列标题"},
+            "expected": {**scalar, "title": "应为"},
+            "actual": {**scalar, "title": "实为"},
+            "rule_text": {"type": "string", "title": "规则"},
+            "id": {**nullable_str, "title": "数据项编号"},
+        },
+    }
+    stats = {"type": "object", "additionalProperties": False,
+             "required": ["errors", "warnings"],
+             "properties": {"errors": {"type": "integer", "minimum": 0},
+                            "warnings": {"type": "integer", "minimum": 0}}}
+    file_result = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["file", "valid", "readable", "error", "stats", "findings"],
+        "properties": {
+            "file": {"type": "string"},
+            "valid": {"type": "boolean", "title": "无错误（提示不影响）"},
+            "readable": {"type": "boolean"},
+            "error": {**nullable_str, "title": "无法读取的原因"},
+            "stats": stats,
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": FINDINGS_SCHEMA_ID,
+        "title": "giar-xl 校验结果",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["valid", "stats", "files"],
+        "properties": {
+            "valid": {"type": "boolean", "title": "全部文件可读且无错误"},
+            "stats": {"type": "object", "additionalProperties": False,
+                      "required": ["files", "unreadable", "errors", "warnings"],
+                      "properties": {k: {"type": "integer", "minimum": 0}
+                                     for k in ("files", "unreadable", "errors", "warnings")}},
+            "files": {"type": "array", "items": {"$ref": "#/$defs/file"}},
+        },
+        "$defs": {"finding": finding, "file": file_result},
+    }

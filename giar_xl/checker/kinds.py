@@ -1,0 +1,172 @@
+"""Rule kinds for the workbook and its tables: structure, formulas, identities, cell values.
+
+A kind is a function ``(ctx, rule) -> Iterable[Finding]``; the rule's ``params``
+(data, in ``catalogue``) say what exactly it looks at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..layout import expected_formula
+from .context import CheckContext, is_number, show, tidy_sum
+from .findings import Finding
+
+Kind = Callable[[CheckContext, Any], Iterable[Finding]]
+KINDS: dict[str, Kind] = {}
+_FIRST_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]*)")
+_NUMERIC_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+
+
+def kind(name: str) -> Callable[[Kind], Kind]:
+    def register(fn: Kind) -> Kind:
+        KINDS[name] = fn
+        return fn
+    return register
+
+
+# ---------------------------------------------------------------- structure
+@kind("structure")
+def structure(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """The reader's notes about the workbook's shape, of the codes this rule owns."""
+    codes = set(rule.params["notes"])
+    others = rule.params.get("others_of")  # the catch-all rule owns every unknown code
+    for note in ctx.report.structure:
+        mine = note.code not in others if others is not None else note.code in codes
+        if not mine:
+            continue
+        m = _FIRST_CELL.search(note.address or "")
+        yield ctx.finding(rule, sheet=note.sheet, cell="".join(m.groups()) if m else None,
+                          expected=note.expected, actual=note.actual, note=note.message)
+    meta_value = rule.params.get("meta_value")
+    if meta_value is not None and str(ctx.report.meta.get("format_detected")) == meta_value \
+            and not any(n.code in codes for n in ctx.report.structure):
+        # the importer's verdict on a published text: no cell to point at
+        yield ctx.finding(rule, expected="2021年版", actual="2019年版",
+                          note="报告中的表格是 2019 年版格式（国办公开办函〔2019〕60号）")
+
+
+# ---------------------------------------------------------------- formulas
+def _derived_with_record(ctx: CheckContext) -> Iterator[Any]:
+    for vc in ctx.spec.value_cells:
+        if not vc.is_input and vc.id in ctx.report.cells:
+            yield vc
+
+
+@kind("formula")
+def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    want = rule.params["state"]
+    for vc in _derived_with_record(ctx):
+        state = ctx.formula_state(vc)
+        template_formula = expected_formula(ctx.spec, vc.id)
+        if state == "overwritten" and want in ("overwritten_wrong", "overwritten_right"):
+            typed = ctx.report.values.get(vc.id)
+            should = ctx.recomputed(vc)
+            right = is_number(typed) and should is not None and abs(typed - should) < 1e-9
+            if right == (want == "overwritten_right"):
+                yield ctx.finding(rule, rid=vc.id, expected=should, actual=typed,
+                                  formula=template_formula)
+        elif state == "altered" and want == "altered":
+            yield ctx.finding(rule, rid=vc.id, expected=template_formula,
+                              actual=ctx.report.cells[vc.id].formula)
+        elif state == "intact" and want == "stale_cache":
+            rec = ctx.report.cells[vc.id]
+            should = ctx.claimed(vc.id)
+            if not rec.has_cache or should is None:
+                continue
+            if not is_number(rec.cached) or abs(rec.cached - should) > 1e-9:
+                yield ctx.finding(rule, rid=vc.id, expected=should, actual=rec.cached,
+                                  formula=template_formula)
+
+
+# ---------------------------------------------------------------- identities
+def _terms(values: list[float], words: str) -> str:
+    if len(values) <= 6:
+        return " + ".join(show(v) for v in values) + f" = {show(tidy_sum(values))}"
+    return f"{words} = {show(tidy_sum(values))}"
+
+
+@kind("identity")
+def identity(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """Every instance of one identity, on the table as it stands (inputs recomputed)."""
+    spec = ctx.spec
+    for inst in spec.identities:
+        if inst.code != rule.params["identity"]:
+            continue
+        vcs = [spec.value_cell(x) for x in inst.lhs + inst.rhs]
+        if all(not vc.is_input for vc in vcs):
+            continue  # made of totals only: follows from the instances that define them
+        fc = inst.formula_cell
+        defining = fc is not None and inst.lhs == (fc,) and spec.value_cell(fc).formula_of == inst.rhs
+        if defining and ctx.formula_state(spec.value_cell(fc)) != "data":
+            continue  # a workbook formula: the formula rules report what happened to it
+        lhs = [ctx.claimed(x) for x in inst.lhs]
+        rhs = [ctx.claimed(x) for x in inst.rhs]
+        if any(v is None for v in lhs + rhs):
+            continue  # a cell without a number: the value rules report it
+        left, right = tidy_sum(lhs), tidy_sum(rhs)
+        if abs(left - right) < 1e-9:
+            continue
+        if defining:
+            anchor, expected = fc, right
+        else:
+            anchor = next((x for x in reversed(inst.rhs) if spec.value_cell(x).is_input),
+                          inst.rhs[-1])
+            expected = tidy_sum([ctx.claimed(anchor), left - right])
+        yield ctx.finding(rule, rid=anchor, expected=expected, actual=ctx.claimed(anchor),
+                          scope=inst.scope, left=_terms(lhs, "左边"), right=_terms(rhs, "右边"),
+                          diff=show(tidy_sum([left, -right])))
+
+
+# ---------------------------------------------------------------- cell values
+def _parse_number_text(text: str) -> float | None:
+    t = text.strip().translate(_FULL_WIDTH)
+    if _NUMERIC_TEXT.match(t):
+        return float(t.replace(",", ""))
+    return None
+
+
+def _decimals(x: float) -> int:
+    s = f"{x:.12f}".rstrip("0")
+    return len(s.split(".")[1]) if "." in s else 0
+
+
+def value_problem(raw: Any, vc: Any, test: str, params: dict[str, Any]) -> bool:
+    """Whether a raw cell value fails one test (see the V rules of the catalogue)."""
+    text = raw.strip() if isinstance(raw, str) else None
+    if test == "blank":
+        return raw is None or text == ""
+    if test in ("placeholder", "numeric_text", "text"):
+        if text is None or text == "":
+            return isinstance(raw, bool) and test == "text"
+        if text in params.get("tokens", ()):
+            return test == "placeholder"
+        numeric = _parse_number_text(text) is not None
+        return numeric if test == "numeric_text" else (test == "text" and not numeric)
+    if not is_number(raw):
+        return False
+    if test == "negative":
+        return raw < 0
+    if test == "fraction":
+        return vc.kind == "count" and raw != int(raw)
+    if test == "decimals":
+        return vc.kind == "amount" and _decimals(raw) > params["max_decimals"]
+    if test == "too_large":
+        return vc.kind == "amount" and raw >= params["limit"]
+    raise ValueError(f"unknown value test {test!r}")
+
+
+@kind("cell_value")
+def cell_value(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    test = rule.params["test"]
+    for vc in ctx.spec.value_cells:
+        if not ctx.is_checked_value(vc):
+            continue  # a template formula, or a total the formula rules already report
+        raw = ctx.report.values.get(vc.id)
+        if value_problem(raw, vc, test, rule.params):
+            yield ctx.finding(rule, rid=vc.id, expected=rule.params.get("expected"), actual=raw,
+                              unit=vc.unit, **{k: v for k, v in rule.params.items()
+                                               if k in ("max_decimals", "limit")})

@@ -1,0 +1,248 @@
+"""Rule kinds for the cover, the narrative sections and the comparison with last year."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from .context import CheckContext, is_number, tidy_sum
+from .findings import Finding
+from .kinds import kind
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*(年|年度)?\s*$")
+_STRIP_FOR_SIMILARITY = re.compile(r"[\s\d０-９\W_]+")
+
+
+def cn_number(text: str) -> int | None:
+    """Digits or a simple Chinese numeral (as written in reports: 三, 十二, 一百零五) to int."""
+    t = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if t.isdigit():
+        return int(t)
+    total, current = 0, 0
+    for ch in t:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def report_year(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value == int(value):
+        return int(value)
+    if isinstance(value, str):
+        m = _YEAR.match(value)
+        return int(m.group(1)) if m else None
+    return None
+
+
+def parse_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    m = _DATE.match(value)
+    if not m:
+        return None
+    try:
+        return date(*(int(g) for g in m.groups()))
+    except ValueError:
+        return None
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+# ---------------------------------------------------------------- cover
+@kind("cover")
+def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    test = rule.params["test"]
+    r = ctx.report
+    year = report_year(r.year)
+    if test == "agency":
+        if _blank(r.agency):
+            yield ctx.finding(rule, rid="cover.agency", actual=r.agency)
+    elif test == "year_missing":
+        if year is None:
+            yield ctx.finding(rule, rid="cover.year", actual=r.year)
+    elif test == "year_future":
+        if year is not None and year > ctx.today.year:
+            yield ctx.finding(rule, rid="cover.year", expected=ctx.today.year, actual=year)
+    elif test == "year_early":
+        first = rule.params["first_year"]
+        if year is not None and year < first:
+            yield ctx.finding(rule, rid="cover.year", expected=first, actual=year, first=first)
+    elif test in ("published_invalid", "published_late"):
+        if _blank(r.published):
+            return  # optional: filled in on publication
+        when = parse_date(r.published)
+        if test == "published_invalid":
+            too_early = when is not None and year is not None and when.year <= year
+            if when is None or too_early or when > ctx.today:
+                yield ctx.finding(rule, rid="cover.published", actual=r.published,
+                                  expected=f"{year + 1}年内的日期" if year else "年-月-日")
+        elif when is not None and year is not None and when.year == year + 1:
+            # 条例 art. 49: departments by 31 January; a government's report by 31 March
+            government = (r.agency or "").strip().endswith(rule.params["government_suffix"])
+            month, day = (3, 31) if government else (1, 31)
+            deadline = date(year + 1, month, day)
+            if when > deadline:
+                yield ctx.finding(rule, rid="cover.published", expected=deadline.isoformat(),
+                                  actual=r.published, deadline=f"{month}月{day}日")
+
+
+# ---------------------------------------------------------------- narrative
+def _part_section(ctx: CheckContext, part_id: str) -> tuple[Any, Any]:
+    for section in ctx.spec.sections:
+        for part in section.parts:
+            if part.id == part_id:
+                return section, part
+    raise KeyError(part_id)
+
+
+@kind("required_text")
+def required_text(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """A required part is empty, and the rest of its section does not cover its topic either
+    (an imported report may write section 一 as one text without sub-heads)."""
+    skip = set(rule.params.get("skip", ()))
+    for section in ctx.spec.sections:
+        whole = ctx.section_text(section.key)
+        for part in section.parts:
+            if not part.required or part.id in skip:
+                continue
+            if not _blank(ctx.report.texts.get(part.id)):
+                continue
+            if part.keywords and any(k in whole for k in part.keywords):
+                continue
+            yield ctx.finding(rule, rid=part.id, expected=part.hint, actual=None,
+                              part=part.label or section.heading, hint=part.hint)
+
+
+@kind("section_mentions")
+def section_mentions(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """A section says nothing about a topic the format asks for ([R] items: warnings)."""
+    section, part = _part_section(ctx, rule.params["part"])
+    whole = ctx.section_text(section.key)
+    if not any(k in whole for k in part.keywords):
+        yield ctx.finding(rule, rid=part.id, expected=part.hint,
+                          actual=ctx.report.texts.get(part.id) or None,
+                          section=section.heading, part=part.label, hint=part.hint)
+
+
+@kind("quoted_numbers")
+def quoted_numbers(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """Numbers quoted in the narrative (本年新收 … 件) against the tables."""
+    gap = rule.params["gap"]
+    numeral = r"([0-9０-９]+|[零〇一二两三四五六七八九十百千]+)"
+    for phrase, ids in rule.params["quotes"]:
+        values = [ctx.claimed(x) for x in ids]
+        if any(v is None for v in values):
+            continue
+        table = tidy_sum(values)
+        pattern = re.compile(re.escape(phrase) + gap + numeral + r"\s*件")
+        for section in ctx.spec.sections:
+            for part in section.parts:
+                for m in pattern.finditer(ctx.report.texts.get(part.id) or ""):
+                    said = cn_number(m.group(1))
+                    if said is not None and said != table:
+                        yield ctx.finding(rule, rid=part.id, expected=table, actual=said,
+                                          phrase=phrase, quote=m.group(0))
+
+
+@kind("fee_notice")
+def fee_notice(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    unpaid = ctx.claimed(rule.params["row"])
+    part_id = rule.params["part"]
+    section, _ = _part_section(ctx, part_id)
+    whole = ctx.section_text(section.key)
+    m = re.search(rule.params["none_charged"], whole)
+    if unpaid and unpaid > 0 and m:
+        yield ctx.finding(rule, rid=part_id, expected=None, actual=m.group(0), count=unpaid)
+
+
+# ---------------------------------------------------------------- across years
+def _last_year(ctx: CheckContext, cid: str) -> float | None:
+    """Last year's figure: from the previous report if given, else kept in this one."""
+    if ctx.previous is not None:
+        v = CheckContext(ctx.previous, today=ctx.today).claimed(cid)
+    else:
+        v = ctx.report.previous.get(cid)
+    return v if is_number(v) else None
+
+
+@kind("carry_over")
+def carry_over(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    for this_id, last_id in rule.params["pairs"]:
+        this, last = ctx.claimed(this_id), _last_year(ctx, last_id)
+        if this is not None and last is not None and abs(this - last) > 1e-9:
+            yield ctx.finding(rule, rid=this_id, expected=last, actual=this)
+
+
+@kind("in_force")
+def in_force(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    for in_force_id, issued_id, repealed_id in rule.params["rows"]:
+        last = _last_year(ctx, in_force_id)
+        now = [ctx.claimed(x) for x in (in_force_id, issued_id, repealed_id)]
+        if last is None or any(v is None for v in now):
+            continue
+        expected = tidy_sum([last, now[1], -now[2]])
+        if abs(expected - now[0]) > 1e-9:
+            yield ctx.finding(rule, rid=in_force_id, expected=expected, actual=now[0],
+                              last=last, issued=now[1], repealed=now[2])
+
+
+def shingles(text: str, n: int = 3) -> set[str]:
+    # years and figures change every year even in a copied report: compare the words only
+    t = _STRIP_FOR_SIMILARITY.sub("", text)
+    return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character 3-gram sets (0 … 1)."""
+    sa, sb = shingles(a), shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return 2 * len(sa & sb) / (len(sa) + len(sb))
+
+
+@kind("similarity")
+def same_as_last_year(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    if ctx.previous is None:
+        return
+    threshold, min_chars = rule.params["threshold"], rule.params["min_chars"]
+    for key in rule.params["sections"]:
+        section = next(s for s in ctx.spec.sections if s.key == key)
+        now = ctx.section_text(key)
+        last = CheckContext(ctx.previous, today=ctx.today).section_text(key)
+        if len(_STRIP_FOR_SIMILARITY.sub("", now)) < min_chars:
+            continue  # a short "无" is alike every year without being copied
+        ratio = similarity(now, last)
+        if ratio >= threshold:
+            first = next((p.id for p in section.parts if ctx.report.texts.get(p.id)),
+                         section.parts[0].id)
+            yield ctx.finding(rule, rid=first, row_label=section.heading, col_label="全文",
+                              expected=f"低于 {threshold:.0%}", actual=f"{ratio:.0%}",
+                              section=section.heading, ratio=f"{ratio:.0%}")
+
+
+@kind("previous_year")
+def previous_year(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    if ctx.previous is None:
+        return
+    this, last = report_year(ctx.report.year), report_year(ctx.previous.year)
+    if this is not None and last is not None and last != this - 1:
+        yield ctx.finding(rule, rid="cover.year", expected=this - 1, actual=last)

@@ -1,0 +1,152 @@
+"""Rules on the cover (C), the narrative (N) and the comparison with last year (Y).
+
+Each rule is data; ``narrative.py`` interprets it. See ``catalogue.py`` for the whole list.
+"""
+
+from __future__ import annotations
+
+from ..spec.format2021 import T3_COLUMNS, t3_id
+from .cases import BASE_TEXTS, PREVIOUS_TEXTS, Case
+from .findings import ERROR, WARNING
+from .rule import SPEC, Rule
+
+_COVER = "封面须写明机关名称、报告年度；发布日期可在发布时填写"
+COVER = [
+    Rule("C01", "cover.agency", "机关名称未填", ERROR, "cover", "封面的机关名称为空。",
+         "请填写发布报告的行政机关全称。", _COVER,
+         Case("封面 B3 机关名称留空", cover={"agency": ""}, at="cover.agency",
+              damage=(("set_value", "cover.agency", None),)),
+         Case("B3 填“测试县某某镇人民政府”"), params={"test": "agency"}),
+    Rule("C02", "cover.year", "报告年度未填或无法识别", ERROR, "cover",
+         "报告年度为空，或不是“2025”“2025年”这样的四位年份。",
+         "报告年度应为四位数字年份，实为 {actual}。", _COVER,
+         Case("封面 B4 报告年度填“二〇二五”", cover={"year": "二〇二五"}, at="cover.year",
+              damage=(("set_value", "cover.year", "二〇二五"),)),
+         Case("B4 填“2025年”", cover={"year": "2025年"}), params={"test": "year_missing"}),
+    Rule("C03", "cover.year_future", "报告年度在未来", ERROR, "cover",
+         "报告年度晚于今天所在的年度。", "报告年度 {actual} 晚于今年（{expected}）。",
+         "报告年度不晚于今年",
+         Case("在 2026 年把报告年度填成 2027", cover={"year": 2027}, prev_year=2026, at="cover.year",
+              damage=(("set_value", "cover.year", 2027),)),
+         Case("报告年度 2025"), params={"test": "year_future"}),
+    Rule("C04", "cover.year_early", "报告年度早于本格式", ERROR, "cover",
+         "2021 年版格式自 2021 年度报告起使用；更早年度的报告应使用当时的格式。",
+         "本格式自 {first} 年度起使用，报告年度为 {actual}。", "报告年度 ≥ 2021",
+         Case("报告年度填 2020", cover={"year": 2020}, prev_year=2019, at="cover.year",
+              damage=(("set_value", "cover.year", 2020),)),
+         Case("报告年度 2021", cover={"year": 2021}, prev_year=2020),
+         params={"test": "year_early", "first_year": 2021}),
+    Rule("C05", "cover.published", "发布日期不合理", WARNING, "cover",
+         "发布日期无法识别（应为“2026-01-20”或“2026年1月20日”），早于统计期结束，或晚于今天。",
+         "发布日期应为 {expected}，实为 {actual}。", "发布日期在报告年度之后、不晚于今天",
+         Case("2025 年度报告的发布日期填 2025-12-15", cover={"published": "2025-12-15"},
+              at="cover.published", damage=(("set_value", "cover.published", "2025-12-15"),)),
+         Case("发布日期 2026年1月20日", cover={"published": "2026年1月20日"}),
+         params={"test": "published_invalid"}),
+    Rule("C06", "cover.published_late", "发布晚于法定期限", WARNING, "cover",
+         "《政府信息公开条例》第四十九条：部门的年度报告于每年 1 月 31 日前公布，"
+         "人民政府的年度报告于 3 月 31 日前公布（机关名称以“人民政府”结尾的按 3 月 31 日）。",
+         "发布日期 {actual} 晚于法定期限（次年{deadline}）。", "按期发布年度报告",
+         Case("某某镇人民政府 2025 年度报告 2026-04-15 发布", cover={"published": "2026-04-15"},
+              at="cover.published", damage=(("set_value", "cover.published", "2026-04-15"),)),
+         Case("2026-03-20 发布", cover={"published": "2026-03-20"}),
+         params={"test": "published_late", "government_suffix": "人民政府"}),
+]
+# parts whose absence is a warning ([R] in FORMAT.md) rather than an error
+WARNED_PARTS = ("s5.rectification", "s6.fees")
+_FEES_NONE = r"(未|没有|不|无)[^。；;]{0,10}(收取|收费)"
+_GAP = r"[^0-9０-９、，,。；;：:\n]{0,20}?"
+QUOTES = (
+    ("本年新收", (t3_id("R1", "total"),)),
+    ("上年结转", (t3_id("R2", "total"),)),
+    ("结转下年度", (t3_id("R25", "total"),)),
+    ("行政复议", ("t4.review.total",)),
+    ("行政诉讼", ("t4.direct.total", "t4.after_review.total")),
+)
+
+NARRATIVE = [
+    Rule("N01", "text.required", "必填内容为空", ERROR, "required_text",
+         "一至六部分的必填内容为空，且本部分其他段落也没有涉及该主题。第一部分须涵盖主动公开、"
+         "依申请公开、政府信息管理、平台建设、监督保障五个方面。",
+         "“{part}”为空：{hint}。", "年度报告内容“不能遗漏”（国办公开办函〔2021〕30号）",
+         Case("第一部分“政府信息公开平台建设”留空，其他段落也未提及网站、平台",
+              texts={"s1.platform": ""}, at="s1.platform",
+              damage=(("set_value", "s1.platform", None),)),
+         Case("“平台建设”段落留空，但总述中写了“维护政府网站和政务新媒体平台”",
+              texts={"s1.platform": "",
+                     "s1.intro": BASE_TEXTS["s1.intro"] + "持续维护政府网站和政务新媒体平台。"}),
+         params={"skip": WARNED_PARTS}),
+    Rule("N02", "text.rectification", "未写上年度问题整改情况", WARNING, "section_mentions",
+         "第五部分应写上一年度报告所列问题的整改情况（本部分任何段落提到“整改”或“上年”即可）。",
+         "本部分没有写上年度问题的整改情况（应写{hint}）。", "第五部分写明上年度问题整改情况",
+         Case("“上年度问题整改情况”留空，第五部分也未提整改", texts={"s5.rectification": ""},
+              at="s5.rectification", damage=(("set_value", "s5.rectification", None),)),
+         Case("整改段落留空，但改进措施中写了“上年度所列问题已整改”",
+              texts={"s5.rectification": "",
+                     "s5.measures": BASE_TEXTS["s5.measures"] + "上年度所列问题已整改。"}),
+         params={"part": "s5.rectification"}),
+    Rule("N03", "text.fees", "未说明信息处理费", WARNING, "section_mentions",
+         "第六部分应说明依《政府信息公开信息处理费管理办法》收取信息处理费的情况，未收取的也应明确写出。",
+         "本部分没有说明信息处理费收取情况（{hint}）。", "第六部分写明信息处理费收取情况",
+         Case("第六部分只写了“无。”", texts={"s6.fees": ""}, at="s6.fees",
+              damage=(("set_value", "s6.fees", None),)),
+         Case("写明“本年度未收取信息处理费。”"), params={"part": "s6.fees"}),
+    Rule("N04", "text.quoted_numbers", "正文数字与表格不一致", WARNING, "quoted_numbers",
+         "正文中“本年新收…件”“上年结转…件”“结转下年度…件”“行政复议…件”“行政诉讼…件”的数字"
+         "与表三、表四不一致（行政诉讼为两类起诉总计之和）。",
+         "正文“{quote}”与表格不一致：表格为 {expected} 件，正文为 {actual} 件。",
+         "正文引用的数字与表格一致",
+         Case("第一部分写“本年新收政府信息公开申请5件”，表三本年新收总计为 4",
+              texts={"s1.request": "依申请公开方面，本年新收政府信息公开申请5件。"}, at="s1.request",
+              damage=(("set_value", "s1.request", "依申请公开方面，本年新收政府信息公开申请5件。"),)),
+         Case("写“本年新收政府信息公开申请四件”",
+              texts={"s1.request": "依申请公开方面，本年新收政府信息公开申请四件。"}),
+         params={"quotes": QUOTES, "gap": _GAP}),
+    Rule("N05", "text.fee_notice", "有逾期未缴费申请却称未收费", WARNING, "fee_notice",
+         "表三“申请人逾期未按收费通知要求缴纳费用”大于 0，说明本年发出过收费通知，"
+         "而第六部分称未收取费用：请写明收费通知及缴费情况。",
+         "表三有 {count} 件申请因逾期未缴费不再处理，第六部分却称 {actual}。",
+         "收费通知情况与第六部分一致",
+         Case("表三 D27 填 1（D8 相应改为 1），第六部分写“未收取信息处理费”",
+              values={"t3.other_unpaid.natural": 1, "t3.disclosed.natural": 1}, at="s6.fees"),
+         Case("第六部分写“向1名申请人发出信息处理费收费通知，申请人逾期未缴纳”",
+              values={"t3.other_unpaid.natural": 1, "t3.disclosed.natural": 1},
+              texts={"s6.fees": "本年度向1名申请人发出信息处理费收费通知，申请人逾期未缴纳，该申请不再处理。"}),
+         params={"row": t3_id("R22", "total"), "part": "s6.fees", "none_charged": _FEES_NONE}),
+]
+
+YEARS = [
+    Rule("Y01", "years.carry_over", "上年结转与上年报告不衔接", WARNING, "carry_over",
+         "表三“二、上年结转”应等于上年报告的“四、结转下年度继续办理”，逐列核对"
+         "（机构调整等原因可能使其不等，需书面说明）。",
+         "上年报告结转下年度为 {expected}，本年上年结转为 {actual}。",
+         "本年 R2 = 上年 R25（逐列）",
+         Case("上年报告 D30（结转下年度 自然人）为 2，本年 D7 为 1",
+              prev_values={"t3.carry_forward.natural": 2}, at="t3.carried.natural"),
+         Case("上年 D30 为 1，本年 D7 为 1"),
+         params={"pairs": tuple((t3_id("R2", c), t3_id("R25", c)) for c, _ in T3_COLUMNS[:6])}),
+    Rule("Y02", "years.in_force", "现行有效件数不衔接", WARNING, "in_force",
+         "表二“现行有效件数”应等于上年现行有效 + 本年制发 − 本年废止（废止往年文件可能使其不等，需说明）。",
+         "上年现行有效 {last} + 本年制发 {issued} − 本年废止 {repealed} = {expected}，本年填 {actual}。",
+         "本年现行有效 = 上年现行有效 + 本年制发 − 本年废止",
+         Case("上年行政规范性文件现行有效 6 件，本年制发 2、废止 1，现行有效填 5",
+              prev_values={"t2.normative.in_force": 6}, at="t2.normative.in_force"),
+         Case("上年 4 件：4 + 2 − 1 = 5"),
+         params={"rows": tuple((f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed")
+                               for row in ("regulation", "normative"))}),
+    Rule("Y03", "years.same_text", "内容雷同", WARNING, "similarity",
+         "叙述部分与上年报告几乎相同（不计年份和数字，按三字片段比较，相似度达 85% 以上）。"
+         "国办公开办函〔2021〕30号把“内容雷同”列为须问责的问题。",
+         "{section}与上年报告的相似度为 {ratio}，请按本年实际情况撰写。", "叙述部分不照搬上年报告",
+         Case("第一部分照抄上年报告，只改了年份和数字",
+              prev_texts={k: v.replace("4件", "7件") for k, v in BASE_TEXTS.items()
+                          if k.startswith("s1.")}, at="s1.intro"),
+         Case("第一部分按本年情况重写", prev_texts=PREVIOUS_TEXTS),
+         params={"sections": tuple(s.key for s in SPEC.sections if s.kind == "narrative"),
+                 "threshold": 0.85, "min_chars": 50}),
+    Rule("Y04", "years.previous_year", "上年报告年度不对", WARNING, "previous_year",
+         "用于跨年度核对的上年报告，其年度应为本报告年度的前一年。",
+         "上年报告的年度应为 {expected}，实为 {actual}。", "上年报告年度 = 本年度 − 1",
+         Case("核对 2025 年度报告时给了 2023 年度报告", prev_year=2023, at="cover.year"),
+         Case("给了 2024 年度报告")),
+]
