@@ -1,0 +1,184 @@
+"""Read a report page as a government site serves it (or as Word exports it) into a Document.
+
+The article is found as the smallest element holding the section headings,
+so site navigation, footers and scripts stay out. Tables whose cells mention
+a label of tables 二–四 become table blocks; other tables (page layout,
+wrappers around the real table) are read through as text. The page is parsed
+with lxml's HTML parser with network access off; HTML has no external
+entities to resolve, and comments (Word's ``<!--[if …]-->``) are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Callable
+
+import lxml.etree
+import lxml.html
+
+from ..errors import UnreadableInput
+from ..spec import SectionSpec
+from .document import Block, Document, Para, Row, TableBlock, note
+from .sections import heading_index
+
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
+          "article", "blockquote", "center", "header", "footer", "tr", "td", "th", "dl", "dt",
+          "dd", "pre", "address", "figure", "figcaption", "caption", "form", "hr", "main",
+          "nav", "aside", "table", "tbody", "thead", "tfoot"}
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_GBK = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "x-cp936", "euc-cn", "hz-gb-2312"}
+_BREAK = object()
+# a line break in the page source between two Chinese characters is layout, not a space
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s*\n\s*"
+                      r"|\s*\n\s*(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+def decode_html(raw: bytes, source: str) -> tuple[str, list[dict]]:
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="replace"), []
+    m = _CHARSET.search(raw[:16384])
+    declared = m.group(1).decode("ascii").lower() if m else None
+    if declared in _GBK:
+        declared = "gb18030"  # the superset: pages declaring gb2312 often hold GBK characters
+    tries = [declared] if declared else []
+    tries += [e for e in ("utf-8", "gb18030") if e not in tries]
+    for enc in tries:
+        try:
+            codecs.lookup(enc)
+            return raw.decode(enc), ([] if enc == (declared or "utf-8") else [note(
+                "提示", "网页编码", f"网页声明的编码与内容不符，已按 {enc} 读取。")])
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise UnreadableInput("无法识别网页的文字编码（既不是 UTF-8，也不是 GBK）。", file=source)
+
+
+def _parse(text: str, source: str) -> lxml.html.HtmlElement:
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
+                                  huge_tree=False, recover=True)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise UnreadableInput(f"无法解析网页：{e}", file=source) from None
+    return root
+
+
+def _meta(root: lxml.html.HtmlElement, name: str) -> str | None:
+    for el in root.iter("meta"):
+        if (el.get("name") or "").lower() == name.lower() and el.get("content"):
+            return el.get("content").strip()
+    return None
+
+
+def _flat(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def read_html(raw: bytes, source: str, sections: tuple[SectionSpec, ...],
+              is_report_table: Callable[[list[str]], bool]) -> Document:
+    text, notes = decode_html(raw, source)
+    root = _parse(text, source)
+    titles = [t for t in (_meta(root, "ArticleTitle"),) if t]
+    pub = _meta(root, "PubDate") or ""
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", pub)
+    published = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+    for el in [e for e in root.iter(*_DROP) if e.getparent() is not None]:
+        el.drop_tree()
+    titles += [_flat(h) for h in root.iter("h1")]
+    titles += [t for t in (root.findtext(".//title"),) if t]
+    article = _article(root, sections)
+    walker = _Walker(is_report_table)
+    walker.walk(article)
+    walker.flush()
+    return Document(walker.blocks, source, titles=[" ".join(t.split()) for t in titles],
+                    published=published, notes=notes)
+
+
+def _article(root, sections: tuple[SectionSpec, ...]):
+    """The smallest element holding the section headings (the article body)."""
+    anchors = [el for el in root.iter(*_BLOCK - {"table", "tbody", "thead", "tfoot", "tr"})
+               if len(_flat(el)) <= 40 and heading_index(_flat(el), sections, -1) is not None]
+    if len(anchors) < 2:
+        body = root.find("body")
+        return body if body is not None else root
+    paths = [list(a.iterancestors())[::-1] + [a] for a in anchors]
+    common = None
+    for level in zip(*paths):
+        if all(x is level[0] for x in level):
+            common = level[0]
+        else:
+            break
+    return common if common is not None else root
+
+
+class _Walker:
+    def __init__(self, is_report_table: Callable[[list[str]], bool]):
+        self.is_report_table = is_report_table
+        self.blocks: list[Block] = []
+        self.buf: list[str] = []
+        self.n_para = 0
+        self.n_table = 0
+
+    def flush(self) -> None:
+        text = _clean("".join(self.buf))
+        self.buf = []
+        if text:
+            self.n_para += 1
+            self.blocks.append(Para(text, f"网页正文第 {self.n_para} 段"))
+
+    def walk(self, el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table" and not el.xpath(".//table") and self._report_table(el):
+            return
+        if tag == "br":
+            self.flush()
+        elif tag in _BLOCK:
+            self.flush()
+        if el.text and tag:
+            self.buf.append(el.text)
+        for child in el:
+            self.walk(child)
+            if child.tail:
+                self.buf.append(child.tail)
+        if tag in _BLOCK:
+            self.flush()
+
+    def _report_table(self, table) -> bool:
+        rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+        cells = [[_cell_text(td) for td in tr.xpath("./td|./th")] for tr in rows]
+        if not self.is_report_table([c for row in cells for c in row]):
+            return False
+        self.flush()
+        self.n_table += 1
+        name = f"网页第 {self.n_table} 个表格"
+        self.blocks.append(TableBlock([Row(c, f"{name}第 {i} 行") for i, c in enumerate(cells, 1)],
+                                      name))
+        return True
+
+
+def _cell_text(td) -> str:
+    """A cell's text with its paragraphs on separate lines (labels are compared without them)."""
+    lines: list[str] = [""]
+
+    def rec(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "br" or tag in _BLOCK:
+            lines.append("")
+        if el.text and tag:
+            lines[-1] += el.text
+        for child in el:
+            rec(child)
+            if child.tail:
+                lines[-1] += child.tail
+        if tag in _BLOCK:
+            lines.append("")
+
+    rec(td)
+    return "\n".join(x for x in (" ".join(ln.split()) for ln in lines) if x)
+
+
+def _clean(text: str) -> str:
+    text = _CJK_GAP.sub("", text)
+    return " ".join(text.split())
