@@ -68,10 +68,10 @@ def output_paths(source: Path, output: str | None, formats: list[str]) -> dict[s
 
 def run_checker(report: Report) -> tuple[list, str]:
     """The checker's findings and their Chinese rendering (a seam the tests can replace)."""
-    from ..checker import check, render_text
+    from ..checker import CheckResult, check, render_text
 
     findings = check(report)
-    return findings, render_text(findings, file=report.source)
+    return findings, render_text(CheckResult(file=report.source or "", findings=findings))
 
 
 def unclean_record(findings: list) -> dict:
@@ -111,6 +111,9 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
         unclean = unclean_record(findings)
         click.echo(f"注意：报告有 {len(errors)} 处错误，已按 --force 强制导出；"
                    "导出的文件属性中注明了未通过校验。", err=True)
+    elif findings:
+        click.echo(f"校验：无错误，有提示 {len(findings)} 处（不影响导出）：", err=True)
+        click.echo(rendered, err=True)
     # refuse before writing anything, so that a run never leaves half of its outputs
     for path in targets.values():
         check_writable(path, force)

@@ -18,7 +18,7 @@ from ..report import Report
 
 FORMATS = ("html", "docx", "json", "txt")
 SUFFIXES = {"html": ".html", "docx": ".docx", "json": ".json", "txt": ".txt"}
-FORMAT_NAMES = {"html": "网页（HTML）", "docx": "Word 文档", "json": "JSON 数据", "txt": "纯文本"}
+FORMAT_NAMES = {"html": "网页（HTML）", "docx": "文档（Word）", "json": "数据（JSON）", "txt": "纯文本（TXT）"}
 
 
 def export_json(report: Report, unclean: dict | None = None) -> bytes:
