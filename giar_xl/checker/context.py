@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..layout import Place, expected_formula, places
+from ..layout import Place, _compact as compact_refs, expected_formula, places
 from ..report import Report
 from ..spec import FormatSpec, ValueCell
 from .findings import Finding
@@ -117,9 +117,20 @@ class CheckContext:
             return "data"
         if rec.formula is None:
             return "overwritten"
-        if normalise_formula(rec.formula) == normalise_formula(expected_formula(self.spec, vc.id)):
+        if normalise_formula(rec.formula) == normalise_formula(self.expected_formula(vc)):
             return "intact"
         return "altered"
+
+    def expected_formula(self, vc: ValueCell) -> str | None:
+        """The template's formula, with its terms where they now are: Excel rewrites
+        formulas when rows are inserted (that move is reported once, as structure)."""
+        standard = expected_formula(self.spec, vc.id)
+        terms = [self.locate(x) for x in vc.formula_of]
+        if all(self.places[x].address == a for x, (_, a) in zip(vc.formula_of, terms)):
+            return standard
+        if any(a is None or s != self.locate(vc.id)[0] for s, a in terms):
+            return standard
+        return "=SUM(" + compact_refs([a for _, a in terms]) + ")"
 
     def recomputed(self, vc: ValueCell) -> Number | None:
         """A derived cell's value from its formula's terms as they stand."""

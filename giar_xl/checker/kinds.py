@@ -10,7 +10,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..layout import expected_formula
 from .context import CheckContext, is_number, show, tidy_sum
 from .findings import Finding
 
@@ -34,9 +33,12 @@ def structure(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     """The reader's notes about the workbook's shape, of the codes this rule owns."""
     codes = set(rule.params["notes"])
     others = rule.params.get("others_of")  # the catch-all rule owns every unknown code
+    # a more specific note at the same cell wins (a 2019 header is also a changed label)
+    yield_to = {(n.sheet, n.address) for n in ctx.report.structure
+                if n.code in rule.params.get("unless", ())}
     for note in ctx.report.structure:
         mine = note.code not in others if others is not None else note.code in codes
-        if not mine:
+        if not mine or (note.sheet, note.address) in yield_to:
             continue
         m = _FIRST_CELL.search(note.address or "")
         yield ctx.finding(rule, sheet=note.sheet, cell="".join(m.groups()) if m else None,
@@ -61,7 +63,7 @@ def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     want = rule.params["state"]
     for vc in _derived_with_record(ctx):
         state = ctx.formula_state(vc)
-        template_formula = expected_formula(ctx.spec, vc.id)
+        template_formula = ctx.expected_formula(vc)
         if state == "overwritten" and want in ("overwritten_wrong", "overwritten_right"):
             typed = ctx.report.values.get(vc.id)
             should = ctx.recomputed(vc)

@@ -1,0 +1,124 @@
+"""Every rule of the catalogue: its failing example triggers exactly that finding at the
+right cell, its passing example triggers nothing; the bundled example has no 错误."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from giar_xl.checker import RULES, check
+from giar_xl.checker.cases import (CASE_TODAY, as_read_from_workbook, base_previous,
+                                   base_report, run)
+from giar_xl.checker.findings import ERROR, WARNING
+from giar_xl.layout import places
+from giar_xl.report import StructureNote
+from giar_xl.spec import DEFAULT_FORMAT
+
+IDS = [r.code for r in RULES]
+
+
+def where(case) -> tuple[str | None, str | None]:
+    if case.at is not None:
+        p = places(DEFAULT_FORMAT)[case.at]
+        return p.sheet, p.address
+    note = case.notes[0]
+    return note[2], note[3]
+
+
+def test_base_report_is_clean_as_data_and_as_workbook():
+    assert check(base_report(), base_previous(), today=CASE_TODAY) == []
+    assert check(as_read_from_workbook(base_report()), base_previous(), today=CASE_TODAY) == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_failing_example_triggers_exactly_this_rule_at_its_cell(rule):
+    found = run(rule.fail)
+    assert [f.code for f in found] == [rule.code], [(f.code, f.message) for f in found]
+    f = found[0]
+    assert (f.sheet, f.cell) == where(rule.fail)
+    if rule.fail.at is not None:
+        assert f.id == rule.fail.at
+    assert f.severity == rule.severity and f.name == rule.name
+    assert f.message and "{" not in f.message and f.rule_text
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_passing_example_triggers_nothing(rule):
+    assert run(rule.passes) == []
+
+
+def test_example_2024_has_no_error_and_warns_about_rectification(example_report):
+    found = check(example_report, today=date(2025, 6, 1))
+    assert [f for f in found if f.severity == ERROR] == []
+    assert [(f.code, f.id, f.severity) for f in found] == [("N02", "s5.rectification", WARNING)]
+
+
+def test_finding_carries_labels_expected_actual_and_rule_text():
+    r = as_read_from_workbook(base_report())
+    r.values["t3.new.research"] = "/"
+    (f,) = check(r, today=CASE_TODAY)
+    assert f.to_json() == {
+        "code": "V02", "name": "用符号代替 0", "severity": "错误",
+        "message": "此格填了“/”；没有数据的请填 0。", "sheet": "三、依申请公开", "cell": "F6",
+        "row_label": "一、本年新收政府信息公开申请数量", "col_label": "法人或其他组织 科研机构",
+        "expected": 0, "actual": "/", "rule_text": "表二至表四的每个数据单元格都应填数字，没有的填 0",
+        "id": "t3.new.research"}
+
+
+def test_identity_message_shows_both_sides_and_the_balancing_value():
+    r = as_read_from_workbook(base_report())
+    r.values["t3.carry_forward.business"] = 3  # R1 1 + R2 0 ≠ R24 1 + R25 3
+    r.texts["s1.request"] = ""
+    found = [f for f in check(r, today=CASE_TODAY) if f.code == "I1"]
+    assert [(f.cell, f.expected, f.actual) for f in found] == [("E30", 0, 3)]
+    assert found[0].message == "商业企业列：1 + 0 = 1，1 + 3 = 4，相差 -3。此格应为 0，实为 3。"
+
+
+def test_every_finding_is_collected_in_one_pass_in_cell_order():
+    r = as_read_from_workbook(base_report())
+    for cid in ("t4.review.upheld", "t2.penalty.decisions", "t3.new.research", "t2.fee.amount"):
+        r.values[cid] = "无"
+    r.agency = ""
+    found = check(r, today=CASE_TODAY)
+    assert [(f.sheet, f.cell) for f in found] == [
+        ("封面", "B3"), ("二、主动公开", "B12"), ("二、主动公开", "B16"),
+        ("三、依申请公开", "F6"), ("四、复议诉讼", "A6")]
+
+
+def test_several_problems_in_one_cell_and_structure_notes_without_place():
+    r = as_read_from_workbook(base_report())
+    r.structure = [StructureNote("merge", "表头合并单元格被拆开了", "三、依申请公开", "A8:A29")]
+    (f,) = check(r, today=CASE_TODAY)
+    assert (f.code, f.cell, f.severity) == ("S08", "A8", WARNING)
+
+
+def test_carry_over_uses_figures_kept_in_the_workbook_without_previous():
+    r = base_report()
+    r.previous = {"t3.carry_forward.natural": 5, "t2.normative.in_force": 4}
+    (f,) = check(r, today=CASE_TODAY)
+    assert (f.code, f.id, f.expected, f.actual) == ("Y01", "t3.carried.natural", 5, 1)
+
+
+def test_typed_total_is_judged_against_recomputed_inputs_not_the_file():
+    r = as_read_from_workbook(base_report())
+    r.values["t3.disclosed.total"] = 99  # an intact formula: whatever value the file showed
+    assert check(r, today=CASE_TODAY) == []
+
+
+def test_format_2019_from_the_importer_meta():
+    r = base_report()
+    r.meta["format_detected"] = "2019"
+    (f,) = check(r, today=CASE_TODAY)
+    assert (f.code, f.severity, f.sheet) == ("S07", ERROR, None)
+
+
+def test_unknown_format_year_and_blank_everything_do_not_crash():
+    r = base_report()
+    r.year, r.published = None, "去年"
+    r.values = {k: None for k in r.values}
+    r.texts = {k: "" for k in r.texts}
+    found = check(r, today=CASE_TODAY)
+    codes = {f.code for f in found}
+    assert {"C02", "C05", "V01", "N01"} <= codes
+    assert sum(f.code == "V01" for f in found) == len(DEFAULT_FORMAT.value_cells)
