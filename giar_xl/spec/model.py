@@ -10,11 +10,21 @@ reads these objects; no module types a label of the format a second time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 ValueKind = Literal["count", "amount"]
 Severity = Literal["错误", "提示"]
+
+
+def _memo_hash(self) -> int:
+    """The dataclass hash, computed once: specs are deep frozen trees, and hashing one
+    on every ``lru_cache`` lookup (``layout.places(spec)``) dominated the checker's time."""
+    h = self.__dict__.get("_hash")
+    if h is None:
+        h = hash(tuple(getattr(self, f.name) for f in fields(self)))
+        object.__setattr__(self, "_hash", h)
+    return h
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,8 @@ class TableSpec:
     col_widths: tuple[float, ...]  # relative widths (Excel character units)
     note: str = ""
 
+    __hash__ = _memo_hash
+
     def cell(self, cid: str) -> ValueCell:
         for c in self.cells:
             if c.id == cid:
@@ -129,6 +141,8 @@ class FormatSpec:
     sections: tuple[SectionSpec, ...]
     identities: tuple[IdentityInstance, ...]
     markers_2019: tuple[str, ...] = field(default=())
+
+    __hash__ = _memo_hash
 
     @property
     def tables(self) -> tuple[TableSpec, ...]:
