@@ -98,7 +98,13 @@ def validate_report_json(doc: Any, *, source: str | None = None) -> None:
         raise GiarError(msg + more, file=source, field=field)
 
 
-SCHEMAS = {"report.schema.json": report_schema}
+def _findings_schema() -> dict[str, Any]:
+    from .checker.findings import findings_schema  # the checker imports this module
+
+    return findings_schema()
+
+
+SCHEMAS = {"report.schema.json": report_schema, "findings.schema.json": _findings_schema}
 
 
 def render_schemas() -> dict[str, str]:

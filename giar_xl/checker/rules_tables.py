@@ -23,7 +23,7 @@ STRUCTURE = [
     Rule("S01", "structure.unknown_format", "不是标准工作簿", ERROR, "structure",
          "文件不是由 giar-xl 生成的标准工作簿，或其格式标识无法识别，无法按位置读取数据。",
          "{note}", "须使用 giar-xl 生成的标准工作簿填报",
-         Case("一个自行制作的 Excel 表格（没有 _giar 工作表）",
+         Case("标准工作簿的标记页（隐藏的 _giar 工作表）被删除",
               notes=(_note("format", "找不到 giar-xl 标准工作簿的标识（_giar 工作表）", None, None,
                            "giar-2021", None),),
               damage=(("delete_sheet", "_giar"),)),

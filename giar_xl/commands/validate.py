@@ -1,0 +1,70 @@
+"""giar-xl validate: check filled workbooks or report JSON documents against the rule catalogue."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+import click
+
+from ..checker import check, render_json, render_text, summarize
+from ..checker.findings import CheckResult
+from ..errors import GiarError
+from ..fileio import write_text
+from ..inputs import load_report
+from ..report import Report
+
+PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
+
+
+def _reason(e: GiarError) -> str:
+    where = "，".join(x for x in (f"工作表“{e.sheet}”" if e.sheet else "",
+                                  f"单元格 {e.cell}" if e.cell else "",
+                                  f"字段 {e.field}" if e.field else "") if x)
+    return (where + "：" if where else "") + e.message
+
+
+def check_file(path: str, previous: Report | None) -> CheckResult:
+    """One file's result; a file that cannot be read becomes a result, not an exception."""
+    try:
+        report = load_report(path)
+    except GiarError as e:
+        return CheckResult(path, error=_reason(e))
+    except Exception as e:  # a damaged file must not stop a batch of 500
+        return CheckResult(path, error=f"文件已损坏或格式异常，无法读取（{type(e).__name__}: {e}）。")
+    return CheckResult(path, check(report, previous))
+
+
+def _with_progress(files: list[str]) -> Iterable[str]:
+    if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
+        with click.progressbar(files, label="正在校验", file=sys.stderr,
+                               item_show_func=lambda f: f or "") as bar:
+            yield from bar
+    else:
+        yield from files
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--previous", "previous_path", type=click.Path(dir_okay=False),
+              help="上年的工作簿或报告 JSON，用于跨年度衔接检查（上年结转、现行有效件数、内容雷同）")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="输出格式：text 中文文字；json 机器可读（见 schemas/findings.schema.json）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
+@click.pass_context
+def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | None, fmt: str,
+            output: str | None, force: bool) -> None:
+    """校验填好的工作簿（.xlsx/.xlsm）或报告数据（.json），一次列出全部问题。
+
+    退出码：0 没有错误；1 有“错误”级问题；2 用法错误或文件无法读取。
+    """
+    previous = load_report(previous_path) if previous_path else None
+    results = [check_file(f, previous) for f in _with_progress(list(files))]
+    text = render_json(results) if fmt == "json" else render_text(results)
+    if output:
+        write_text(output, text, force=force)
+        click.echo(f"校验结果已写入：{output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    ctx.exit(summarize(results).exit_code)
