@@ -11,15 +11,22 @@ sys.path.insert(0, str(ROOT))
 
 from giar_xl.schema import write_schemas  # noqa: E402
 from giar_xl.template import build_workbook  # noqa: E402
+from giar_xl.template.xlsm import VBA_BIN, VBA_SOURCES, build_xlsm, compile_vba  # noqa: E402
 
 TEMPLATE = ROOT / "workbook_templates" / "giar-2021.xlsx"
+MACRO_TEMPLATE = ROOT / "workbook_templates" / "giar-2021.xlsm"
 
 
 def main() -> None:
     TEMPLATE.parent.mkdir(exist_ok=True)
     build_workbook(TEMPLATE, force=True)
     write_schemas()
-    print(f"wrote {TEMPLATE.relative_to(ROOT)} and schemas/")
+    # the VBA project is compiled from the .bas text sources (needs ms-ovba, a test dependency)
+    VBA_BIN.write_bytes(compile_vba(sorted(VBA_SOURCES.glob("*.bas"))))
+    build_xlsm(MACRO_TEMPLATE, force=True)
+    for p in (TEMPLATE, MACRO_TEMPLATE, VBA_BIN):
+        print(f"wrote {p.relative_to(ROOT)}")
+    print("wrote schemas/")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
@@ -42,13 +42,25 @@ BINDING_HEADER = ("id", "sheet", "address", "kind", "label", "formula")
 
 
 def build_workbook(path: str | Path | None = None, report: Report | None = None, *,
-                   spec: FormatSpec = DEFAULT_FORMAT, force: bool = False) -> bytes:
-    """Return the workbook as bytes; with ``path``, also write it atomically."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    cover = wb.create_sheet(spec.cover_sheet)
-    sheets = {s.key: wb.create_sheet(s.sheet) for s in spec.sections}
-    binding = wb.create_sheet(BINDING_SHEET)
+                   spec: FormatSpec = DEFAULT_FORMAT, force: bool = False,
+                   base: bytes | None = None) -> bytes:
+    """Return the workbook as bytes; with ``path``, also write it atomically.
+
+    ``base`` is a workbook whose sheets (by name), VBA project and drawings are
+    kept, e.g. the macro skeleton of ``xlsm.py``.
+    """
+    if base is None:
+        wb = Workbook()
+        wb.remove(wb.active)
+    else:
+        wb = load_workbook(io.BytesIO(base), keep_vba=True)
+
+    def sheet(name: str) -> Worksheet:
+        return wb[name] if name in wb.sheetnames else wb.create_sheet(name)
+
+    cover = sheet(spec.cover_sheet)
+    sheets = {s.key: sheet(s.sheet) for s in spec.sections}
+    binding = sheet(BINDING_SHEET)
     binding.sheet_state = "hidden"
 
     _cover(cover, spec)
