@@ -190,3 +190,25 @@ def test_libreoffice_converts_it_to_pdf(tmp_path, example_report):
             assert s.heading in text
         assert "行政诉讼" in text
         assert re.search("\u2014\\s*1\\s*\u2014", text)  # the page number "— 1 —"
+
+
+def test_wide_numbers_get_wide_enough_columns():
+    # 6-digit counts: the value columns widen (taking room from the label columns)
+    # so that Word does not break "123456" over two lines
+    report = distinct_report()
+    for c in SPEC.value_cells:
+        if c.table == "t3":
+            report.values[c.id] = 123456
+    d = reopen(export_report(report, "docx"))
+    t3 = d.tables[1]
+    grid = [int(g.get(qn("w:w"))) for g in t3._tbl.tblGrid.iter(qn("w:gridCol"))]
+    type_area = Mm(156).twips
+    assert abs(sum(grid) - type_area) <= 10
+    six_digits = 6 * 0.5 * 10.5 * 20  # twips at 五号
+    assert all(w >= six_digits for w in grid[3:])
+    assert min(grid[:3]) >= 3 * 10.5 * 20  # labels keep three characters a line
+    # with three-digit numbers the spec's proportions stand
+    ex = reopen(export_report(distinct_report(), "docx")).tables[1]
+    ex_grid = [int(g.get(qn("w:w"))) for g in ex._tbl.tblGrid.iter(qn("w:gridCol"))]
+    weights = TABLES["t3"].col_widths
+    assert ex_grid[2] / ex_grid[3] == pytest.approx(weights[2] / weights[3], rel=0.01)

@@ -77,6 +77,7 @@ def test_numbers_are_right_aligned_and_header_rows_in_thead():
     tds = doc.xpath("//table//td")
     assert len(tds) == len(SPEC.value_cells)
     assert all("text-align:right" in td.get("style") for td in tds)
+    assert all("white-space:nowrap" in td.get("style") for td in tds)  # "37618" never breaks
     assert all("text-align:right" not in th.get("style") for th in doc.xpath("//table//th"))
     assert len(doc.xpath("//table[@id='t3']/thead/tr")) == 3
     assert len(doc.xpath("//table[@id='t4']/thead/tr")) == 3

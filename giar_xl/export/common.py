@@ -182,3 +182,49 @@ def chinese_date(value: str) -> str:
         return str(value).strip()
     y, mo, d = m.groups()
     return f"{y}年{int(mo)}月{int(d)}日"
+
+
+def text_width(text: str) -> float:
+    """Width in ems: a CJK character is one em, a digit or Latin letter about half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def fit_column_widths(report: Report, table: TableSpec, total: float, em: float,
+                      padding: float) -> list[float]:
+    """Column widths (same unit as ``total``) in the spec's proportions, widened where a number needs it.
+
+    A fixed-layout Word table wraps "37618" into "3761/8" when its column is too
+    narrow, which reads as two numbers. Each value column gets at least the width
+    of its longest number; the width comes from columns with room to spare
+    (label columns first: their text wraps harmlessly). If there is not enough
+    room at all, every column shrinks in proportion to what it needs.
+    """
+    weight = sum(table.col_widths)
+    widths = [total * w / weight for w in table.col_widths]
+    need = [2 * em + padding] * table.n_cols  # two characters: the narrowest header column
+    floor_label = 3 * em + padding
+    has_value = [False] * table.n_cols
+    for g in table.grid:
+        if g.value and g.colspan == 1:
+            has_value[g.c] = True
+            need[g.c] = max(need[g.c], text_width(cell_text(report, g)) * em + padding)
+    floors = [need[c] if has_value[c] else max(need[c], floor_label) for c in range(table.n_cols)]
+    deficit = sum(max(0.0, floors[c] - widths[c]) for c in range(table.n_cols))
+    if deficit <= 0:
+        return widths
+    spare = [max(0.0, widths[c] - floors[c]) for c in range(table.n_cols)]
+    if sum(spare) < deficit:
+        scale = total / sum(floors)
+        return [f * scale for f in floors]
+    # label columns give first; value columns with short numbers give the rest
+    out = [max(widths[c], floors[c]) for c in range(table.n_cols)]
+    for donors in ([c for c in range(table.n_cols) if not has_value[c]],
+                   [c for c in range(table.n_cols) if has_value[c]]):
+        pool = sum(spare[c] for c in donors)
+        if pool <= 0 or deficit <= 0:
+            continue
+        take = min(deficit, pool)
+        for c in donors:
+            out[c] -= take * spare[c] / pool
+        deficit -= take
+    return out

@@ -27,8 +27,8 @@ from docx.shared import Mm, Pt, Twips
 
 from ..report import Report
 from ..spec import TableSpec
-from .common import (cell_text, clean, header_row_count, narrative_blocks, occupancy, report_title,
-                     signature_lines)
+from .common import (cell_text, clean, fit_column_widths, header_row_count, narrative_blocks,
+                     occupancy, report_title, signature_lines, text_width)
 from .html import unclean_summary
 
 PAGE_W, PAGE_H = Mm(210), Mm(297)
@@ -170,6 +170,7 @@ def _setup_page(doc) -> None:
     _page_number(sec.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT, "left")
 
 
+CELL_MARGIN_TW = 57  # 1 mm each side: Word's default 1.9 mm leaves 15-column table 四 no room
 _BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                    for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
 _JC = {"value": "right", "label": "left"}
@@ -177,14 +178,16 @@ _JC = {"value": "right", "label": "left"}
 
 def _table_xml(report: Report, table: TableSpec, style_id: str) -> str:
     total_tw = round(TYPE_AREA_W_MM * TWIPS_PER_MM)
-    weight = sum(table.col_widths)
-    widths = [round(total_tw * w / weight) for w in table.col_widths]
+    # em = the table font size in twips; padding = both cell margins plus a little air
+    widths = [round(w) for w in fit_column_widths(report, table, total_tw, TABLE_PT * 20,
+                                                   2 * CELL_MARGIN_TW + 40)]
     occ = occupancy(table)
     n_head = header_row_count(table)
     out = [f"<w:tbl {nsdecls('w')}><w:tblPr>"
            f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
            f"<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+           f'<w:tblCellMar><w:left w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
+           f'<w:right w:w="{CELL_MARGIN_TW}" w:type="dxa"/>'
            '</w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>']
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
@@ -233,10 +236,7 @@ def _core_properties(doc, report: Report, title: str, unclean: dict | None) -> N
 
 
 TITLE_CHARS_PER_LINE = TYPE_AREA_W_MM / (TITLE_PT * 25.4 / 72)  # ≈ 20 full-width characters
-
-
-def _width(text: str) -> float:
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+BODY_CHARS_PER_LINE = TYPE_AREA_W_MM / (BODY_PT * 25.4 / 72)  # ≈ 28 (GB/T 9704: 28 a line)
 
 
 def _title(paragraph, report: Report, title: str) -> None:
@@ -246,7 +246,7 @@ def _title(paragraph, report: Report, title: str) -> None:
     left to itself Word would strand "报告" alone on the second line.
     """
     agency = (report.agency or "").strip()
-    if agency and title.startswith(agency) and _width(title) > TITLE_CHARS_PER_LINE:
+    if agency and title.startswith(agency) and text_width(title) > TITLE_CHARS_PER_LINE:
         paragraph.add_run(xml_text(agency)).add_break()
         paragraph.add_run(xml_text(title[len(agency):]))
     else:
@@ -281,6 +281,9 @@ def build_document(report: Report, unclean: dict | None = None):
         p = doc.add_paragraph(xml_text(line), STYLE_SIGNATURE)
         if i == 0:
             p.paragraph_format.space_before = LINE_PITCH * 2
+        if text_width(line) > BODY_CHARS_PER_LINE - 4:
+            # a long agency name would wrap inside the 右空四字 indent: let it use the line
+            p.paragraph_format.right_indent = Pt(0)
     _core_properties(doc, report, title, unclean)
     return doc
 

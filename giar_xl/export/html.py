@@ -39,9 +39,11 @@ font-weight:bold;margin:.3em 0;text-indent:2em}
 """.strip()
 
 # carried on the elements themselves (see the module docstring)
-# overflow-wrap and tabular figures inherit, so they sit on the table once
-TABLE_STYLE = ("width:100%;border-collapse:collapse;table-layout:fixed;font-size:14px;"
-               "line-height:1.4;font-family:inherit;overflow-wrap:anywhere;"
+# Automatic layout: the browser widens a column for a long number instead of
+# breaking "37618" over two lines; the <col> widths only set the proportions.
+# overflow-wrap and tabular figures inherit, so they sit on the table once.
+TABLE_STYLE = ("width:100%;border-collapse:collapse;font-size:14px;"
+               "line-height:1.4;font-family:inherit;overflow-wrap:break-word;"
                "font-variant-numeric:tabular-nums")
 _CELL = "border:1px solid #000;padding:3px 4px;"
 ROLE_STYLE = {
@@ -52,7 +54,7 @@ ROLE_STYLE = {
     "label": _CELL + "text-align:left;font-weight:normal",
     "blank": _CELL,
     # numbers line up on their last digit
-    "value": _CELL + "text-align:right",
+    "value": _CELL + "text-align:right;white-space:nowrap",
 }
 ROLE_SCOPE = {"title": "colgroup", "header": "col", "note": None, "group": "rowgroup",
               "label": "row", "blank": None}
