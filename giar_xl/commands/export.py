@@ -84,14 +84,17 @@ def unclean_record(findings: list) -> dict:
 @click.argument("file", type=str)
 @click.option("--to", "formats", multiple=True, metavar="格式",
               help="导出格式：html（网页）、docx（Word）、json（数据）、txt（纯文本）；可重复或用逗号分隔")
-@click.option("-o", "--output", "output", type=str,
+@click.option("-o", "--output", "output", type=str, metavar="路径",
               help="输出文件或文件夹；省略时写在输入文件旁边，文件名相同")
 @click.option("--force", is_flag=True,
               help="覆盖已有的输出文件；报告有“错误”时仍然导出（在文件属性中注明未通过校验）")
 @click.pass_context
 def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str | None,
             force: bool) -> None:
-    """把填好的工作簿（或报告 JSON）导出为网页、Word、JSON 或纯文本。"""
+    """把填好的工作簿（或报告 JSON）导出为网页、Word、JSON 或纯文本。
+
+    导出前先校验：报告有“错误”时列出错误、不导出（退出码 1）；确需发布时加 --force。
+    """
     fmts = parse_formats(formats)
     source = Path(file)
     report = load_report(source)
