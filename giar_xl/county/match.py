@@ -1,0 +1,192 @@
+"""Which file belongs to which unit: by 机关名称 first, by file name second.
+
+Clerks rename files ("某镇(1).xlsx", "2025年某镇年报-终稿.xlsx") and, now and
+then, the body itself is renamed between years, so neither key is enough alone.
+Last year's folder is indexed once by a light read of each file's cover (no
+table is parsed); the full report is loaded only for the file a unit matches,
+so memory stays flat however many units the county has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import xlsx
+from ..errors import GiarError
+from ..inputs import load_report
+from ..layout import defined_name, places
+from ..reader import _REF
+from ..report import Report
+from ..spec import DEFAULT_FORMAT
+from .progress import progress
+from .units import unit_key
+
+REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json")
+# words clerks add to a file name that do not name the unit
+_STEM_NOISE = re.compile(
+    r"(?:19|20)\d{2}\s*年?度?|政府信息公开工作年度报告|政府信息公开|年度报告|年报|工作簿|"
+    r"[（(]\s*\d+\s*[)）]|[-_ ]*副本|最终版|最新版|终稿|定稿|修改版|修订版|报送版|填报|v\d+",
+    re.IGNORECASE)
+
+
+def stem_key(path: str | Path) -> str:
+    """A file name reduced to the unit it names: "2025年某镇年报（1）.xlsx" → "某镇"."""
+    stem = Path(path).name
+    for suffix in REPORT_SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    key = unit_key(_STEM_NOISE.sub("", unit_key(stem)))
+    return key.strip("-_—.·、 ")
+
+
+def is_lock_file(path: Path) -> bool:
+    """Excel/WPS leave "~$name.xlsx" owner files next to an open workbook."""
+    return path.name.startswith("~$")
+
+
+def expand_inputs(sources: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
+    """Files given, and every file under folders given (sorted, hidden files skipped).
+
+    Files of any type are returned: the caller lists foreign ones with their reason.
+    """
+    skip = {p.resolve() for p in exclude}
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for src in sources:
+        p = Path(src)
+        if p.is_dir():
+            found = sorted((f for f in p.rglob("*") if f.is_file()
+                            and not any(part.startswith(".") for part in f.relative_to(p).parts)),
+                           key=lambda f: str(f.relative_to(p)))
+        else:
+            found = [p]
+        for f in found:
+            r = f.resolve()
+            if r in skip or r in seen:
+                continue
+            seen.add(r)
+            out.append(f)
+    return out
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One of last year's files, as far as the light read saw it."""
+
+    path: Path
+    agency: str | None
+    year: int | str | None
+
+
+@dataclass(frozen=True)
+class Match:
+    entry: Entry | None
+    how: str | None = None  # "机关名称", "文件名", "上年名称"
+    problem: str | None = None  # why there is no match, when there is none
+
+
+def light_cover(path: Path) -> tuple[str | None, int | str | None]:
+    """(机关名称, 报告年度) without parsing the tables. Raises GiarError when unreadable."""
+    if path.suffix.lower() == ".json":
+        from ..report import load_json_report
+
+        r = load_json_report(path)
+        return r.agency, r.year
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        load_report(path)  # raises the reader's own advice for .xls/.et/…
+        raise GiarError("不是报告文件（可用：.xlsx、.xlsm、.json）。", file=str(path))
+    spec = DEFAULT_FORMAT
+    where = places(spec)
+    data = xlsx.load(path, wanted={spec.cover_sheet})
+    out: list[object] = []
+    for pid in ("cover.agency", "cover.year"):
+        sheet, address = where[pid].sheet, where[pid].address
+        m = _REF.match(data.defined_names.get(defined_name(pid), ""))
+        if m:
+            sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+            address = f"{m.group(3)}{m.group(4)}"
+        cell = data.sheets.get(sheet, xlsx.SheetData(sheet, "visible")).cells.get(address)
+        v = None if cell is None or cell.value in (None, "") else cell.value
+        out.append(int(v) if isinstance(v, float) and v.is_integer() else v)
+    if spec.cover_sheet not in data.sheets and not any(n.startswith("giar_") for n in data.defined_names):
+        raise GiarError("这不是 giar-xl 标准工作簿（找不到封面和单元格标记）。", file=str(path))
+    agency, year = out
+    return (None if agency is None else str(agency)), year
+
+
+@dataclass
+class PreviousIndex:
+    """Last year's reports, indexed by 机关名称 and by file name."""
+
+    entries: list[Entry] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    used: set[Path] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._by_agency: dict[str, list[Entry]] = {}
+        self._by_stem: dict[str, list[Entry]] = {}
+        for e in self.entries:
+            self._add(e)
+
+    def _add(self, e: Entry) -> None:
+        if e.agency:
+            self._by_agency.setdefault(unit_key(e.agency), []).append(e)
+        self._by_stem.setdefault(stem_key(e.path), []).append(e)
+
+    @classmethod
+    def scan(cls, sources: Iterable[str | Path], *, label: str = "读取上年报告") -> PreviousIndex:
+        files = expand_inputs(sources)
+        index = cls()
+        with progress(files, label) as bar:
+            for f in bar:
+                if is_lock_file(f):
+                    continue
+                try:
+                    agency, year = light_cover(f)
+                except GiarError as e:
+                    index.unreadable.append((f, e.message))
+                    continue
+                except Exception as e:  # a damaged file must not stop the run
+                    index.unreadable.append((f, f"读取时出错（{type(e).__name__}）"))
+                    continue
+                entry = Entry(f, agency, year)
+                index.entries.append(entry)
+                index._add(entry)
+        return index
+
+    def find(self, agency: str | None, path: str | Path | None = None,
+             alias: str | None = None) -> Match:
+        """Last year's file for a unit: by its former name, its name, then its file name."""
+        attempts: list[tuple[str, dict[str, list[Entry]], str]] = []
+        if alias:
+            attempts += [("上年名称", self._by_agency, unit_key(alias)),
+                         ("上年名称", self._by_stem, unit_key(alias))]
+        if agency:
+            attempts.append(("机关名称", self._by_agency, unit_key(agency)))
+        if path is not None and stem_key(path):
+            attempts += [("文件名", self._by_agency, stem_key(path)),
+                         ("文件名", self._by_stem, stem_key(path))]
+        if agency:
+            attempts.append(("文件名", self._by_stem, unit_key(agency)))
+        for how, table, key in attempts:
+            found = table.get(key, []) if key else []
+            if len(found) == 1:
+                self.used.add(found[0].path)
+                return Match(found[0], how)
+            if len(found) > 1:
+                names = "、".join(e.path.name for e in found)
+                return Match(None, problem=f"上年有 {len(found)} 个文件都对应“{agency or key}”（{names}），无法确定用哪一个")
+        return Match(None, problem="上年报告中没有机关名称或文件名相符的")
+
+    def load(self, entry: Entry) -> Report:
+        return load_report(entry.path)
+
+    def unused(self) -> list[Entry]:
+        return [e for e in self.entries if e.path not in self.used]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
