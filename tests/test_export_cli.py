@@ -78,6 +78,14 @@ def test_unreadable_input_exits_2_in_chinese(tmp_path, capsys):
     assert not list(tmp_path.glob("*.html"))
 
 
+def test_unwritable_output_folder_exits_2_in_chinese(report_json, tmp_path, capsys):
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("x", "utf-8")
+    code, _, err = run(["export", str(report_json), "--to", "html", "-o",
+                        str(blocker / "sub" / "a.html")], capsys)
+    assert code == 2 and err.startswith("错误：") and "无法写入（路径中有一段不是文件夹）" in err
+
+
 def test_bad_options_exit_2_in_chinese(report_json, tmp_path, capsys):
     code, _, err = run(["export", str(report_json)], capsys)
     assert code == 2 and "--to" in err
@@ -117,8 +125,9 @@ def test_a_failed_write_leaves_no_partial_file(report_json, tmp_path, capsys, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(giar_xl.fileio.os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        main(["export", str(report_json), "--to", "html", "-o", str(target), "--force"])
+    code, _, err = run(["export", str(report_json), "--to", "html", "-o", str(target), "--force"],
+                       capsys)
+    assert code == 2 and "无法写入（磁盘空间不足）" in err and "发布.html" in err
     assert target.read_text("utf-8") == "旧内容"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([report_json.name, target.name])
 

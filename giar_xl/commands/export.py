@@ -8,7 +8,10 @@ and each file is written atomically, so a failure leaves no half-written file.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -74,6 +77,21 @@ def run_checker(report: Report) -> tuple[list, str]:
     return findings, render_text(CheckResult(file=report.source or "", findings=findings))
 
 
+_OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+               errno.EROFS: "磁盘或文件夹只读", errno.ENOTDIR: "路径中有一段不是文件夹",
+               errno.ENAMETOOLONG: "文件名太长"}
+
+
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """A full disk or a read-only folder becomes a Chinese message (exit 2), not a traceback."""
+    try:
+        yield
+    except OSError as e:
+        reason = _OS_REASONS.get(e.errno, e.strerror or str(e))
+        raise GiarError(f"无法写入（{reason}），已有文件未改动。", file=str(path)) from None
+
+
 def unclean_record(findings: list) -> dict:
     errors = [f for f in findings if f.severity == "错误"]
     return {"errors": len(errors), "codes": sorted({f.code for f in errors}),
@@ -102,6 +120,10 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
     for path in targets.values():
         if path.resolve() == source.resolve():
             raise GiarError("输出文件与输入文件相同，未导出；请用 -o 指定其他位置。", file=str(path))
+    # refuse before checking or writing anything, so that a run never leaves half of its outputs
+    for path in targets.values():
+        with _writing(path):
+            check_writable(path, force)
     findings, rendered = run_checker(report)
     errors = [f for f in findings if f.severity == "错误"]
     unclean = None
@@ -117,12 +139,10 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
     elif findings:
         click.echo(f"校验：无错误，有提示 {len(findings)} 处（不影响导出）：", err=True)
         click.echo(rendered, err=True)
-    # refuse before writing anything, so that a run never leaves half of its outputs
-    for path in targets.values():
-        check_writable(path, force)
     rendered_files = {fmt: export_report(report, fmt, unclean=unclean) for fmt in fmts}
     for fmt, path in targets.items():
-        write_bytes(path, rendered_files[fmt], force=force)
+        with _writing(path):
+            write_bytes(path, rendered_files[fmt], force=force)
         size = len(rendered_files[fmt])
         click.echo(f"已导出{FORMAT_NAMES[fmt]}：{path}（{size / 1024:.1f} KB）")
     if unclean and "txt" in fmts:
