@@ -85,7 +85,8 @@ class Case:
     # True: as read from a workbook (formulas intact); False: a plain report JSON
     workbook: bool = True
     at: str | None = None  # the id (or "sheet!A1") the finding must point at
-    # how to do it to a real workbook: (operation, arguments…), see tests/test_checker_workbook.py
+    # structure cases only: what to do to a real workbook (see tests/test_checker_workbook.py);
+    # every other edit above maps onto the workbook by itself
     damage: tuple[tuple[Any, ...], ...] = ()
 
 

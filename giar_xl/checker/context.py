@@ -22,6 +22,7 @@ from .findings import Finding
 
 Number = int | float
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
+_SUM = re.compile(r"^=SUM\(([A-Z0-9:,]+)\)$")
 
 
 def normalise_formula(text: str | None) -> str:
@@ -58,6 +59,23 @@ def plain(value: Any) -> Any:
     if value is None or isinstance(value, (int, float, str)) and not isinstance(value, bool):
         return value
     return str(value)
+
+
+def sum_refs(formula: str) -> set[tuple[int, int]] | None:
+    """The cells a plain "=SUM(A1:B2,C3)" adds up, or None for any other formula."""
+    m = _SUM.match(normalise_formula(formula))
+    if not m:
+        return None
+    cells: set[tuple[int, int]] = set()
+    for arg in m.group(1).split(","):
+        ends = arg.split(":")
+        if len(ends) > 2 or not all(_A1.match(e) for e in ends):
+            return None
+        (r0, c0), (r1, c1) = a1_key(ends[0]), a1_key(ends[-1])
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > 10_000:
+            return None  # a whole-column sum is not the template's
+        cells |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    return cells
 
 
 def a1_key(address: str | None) -> tuple[int, int]:
@@ -110,25 +128,42 @@ class CheckContext:
         return None, None
 
     # ------------------------------------------------------------ formulas
+    def unreadable(self, rid: str) -> bool:
+        """A workbook whose reader could not find this id (sheet or cell deleted): the
+        structure rules report that once; value and text rules stay silent about it."""
+        return self.from_workbook and rid not in self.report.cells
+
     def formula_state(self, vc: ValueCell) -> str:
-        """For a derived cell: "intact", "overwritten", "altered", or "data" (no workbook)."""
+        """For a derived cell: "intact", "overwritten", "altered", "missing", or "data"
+        (a report without a workbook: the total is a number like any other)."""
         rec = self.report.cells.get(vc.id)
         if rec is None:
-            return "data"
+            return "missing" if self.from_workbook else "data"
         if rec.formula is None:
             return "overwritten"
-        if normalise_formula(rec.formula) == normalise_formula(self.expected_formula(vc)):
-            return "intact"
-        return "altered"
+        return "intact" if self.formula_intact(vc, rec.formula) else "altered"
+
+    def formula_intact(self, vc: ValueCell, formula: str) -> bool:
+        """The template's SUM, or the same SUM after Excel moved it with inserted rows
+        (its ranges then also cover the inserted blank cells, which add nothing)."""
+        if normalise_formula(formula) == normalise_formula(expected_formula(self.spec, vc.id)):
+            return True
+        sheet = self.locate(vc.id)[0]
+        refs = sum_refs(formula)
+        terms = [self.locate(x) for x in vc.formula_of]
+        if refs is None or any(s != sheet or a is None for s, a in terms):
+            return False
+        wanted = {a1_key(a) for _, a in terms}
+        others = {a1_key(rec.address) for rec in self.report.cells.values()
+                  if rec.sheet == sheet} - wanted
+        return wanted <= refs and not (refs - wanted) & others
 
     def expected_formula(self, vc: ValueCell) -> str | None:
-        """The template's formula, with its terms where they now are: Excel rewrites
-        formulas when rows are inserted (that move is reported once, as structure)."""
+        """The template's formula, with its terms where they now are."""
         standard = expected_formula(self.spec, vc.id)
         terms = [self.locate(x) for x in vc.formula_of]
-        if all(self.places[x].address == a for x, (_, a) in zip(vc.formula_of, terms)):
-            return standard
-        if any(a is None or s != self.locate(vc.id)[0] for s, a in terms):
+        if any(a is None for _, a in terms) or all(
+                self.places[x].address == a for x, (_, a) in zip(vc.formula_of, terms)):
             return standard
         return "=SUM(" + compact_refs([a for _, a in terms]) + ")"
 
@@ -150,7 +185,7 @@ class CheckContext:
             state = self.formula_state(vc)
             if state == "intact":
                 out = self.recomputed(vc)
-            elif state == "altered":
+            elif state in ("altered", "missing"):
                 out = None
             else:
                 out = self.report.number(cid)
@@ -161,6 +196,8 @@ class CheckContext:
 
     def is_checked_value(self, vc: ValueCell) -> bool:
         """Whether the cell's content is the clerk's own entry (inputs, and totals in plain data)."""
+        if self.unreadable(vc.id):
+            return False
         return vc.is_input or self.formula_state(vc) == "data"
 
     # ------------------------------------------------------------ texts

@@ -73,6 +73,10 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     test = rule.params["test"]
     r = ctx.report
     year = report_year(r.year)
+    field = {"agency": "cover.agency", "published_invalid": "cover.published",
+             "published_late": "cover.published"}.get(test, "cover.year")
+    if ctx.unreadable(field):
+        return  # the cover sheet is missing: reported once, as structure
     if test == "agency":
         if _blank(r.agency):
             yield ctx.finding(rule, rid="cover.agency", actual=r.agency)
@@ -122,7 +126,7 @@ def required_text(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     for section in ctx.spec.sections:
         whole = ctx.section_text(section.key)
         for part in section.parts:
-            if not part.required or part.id in skip:
+            if not part.required or part.id in skip or ctx.unreadable(part.id):
                 continue
             if not _blank(ctx.report.texts.get(part.id)):
                 continue
@@ -137,6 +141,8 @@ def section_mentions(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     """A section says nothing about a topic the format asks for ([R] items: warnings)."""
     section, part = _part_section(ctx, rule.params["part"])
     whole = ctx.section_text(section.key)
+    if ctx.unreadable(part.id):
+        return
     if not any(k in whole for k in part.keywords):
         yield ctx.finding(rule, rid=part.id, expected=part.hint,
                           actual=ctx.report.texts.get(part.id) or None,
