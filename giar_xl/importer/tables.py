@@ -109,6 +109,7 @@ class TableReader:
     notes: list[dict] = field(default_factory=list)
     seen_headers: dict[str, list[str]] = field(default_factory=dict)
     matched_rows: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    attempted: set[tuple[str, int]] = field(default_factory=set)  # found but not placeable
     is_2019: bool = False
     _context: str | None = None
 
@@ -197,6 +198,7 @@ class TableReader:
         name = f"{_TABLE_NAMES[target.table]}“{target.label}”行" if target.label else \
             f"{_TABLE_NAMES[target.table]}数字行"
         if len(values) != n:
+            self.attempted.add((target.table, target.order))
             self.notes.append(note(ERROR, row.pos, f"{name}应有 {n} 个数，实有 {len(values)} 个，"
                                    "无法确定每个数属于哪一列，这一行未导入。"))
             return
@@ -237,7 +239,8 @@ class TableReader:
                 self.notes.append(note(HINT, bad, f"{name}的行顺序与标准格式不同（已按行标签逐行读取）。"))
             done = set(orders)
             for r in self.index.rows:
-                if r.table == t.key and r.order not in done and not self.is_2019_gap(r):
+                if (r.table == t.key and r.order not in done and not self.is_2019_gap(r)
+                        and (r.table, r.order) not in self.attempted):
                     label = r.label or "数字行"
                     self.notes.append(note(ERROR, t.title, f"{name}缺少“{label}”行，该行的数字为空。"))
             for cid, (value, _) in self.placed.items():
