@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -169,3 +171,26 @@ def test_cli_usage_error_exit_2(capsys):
     assert code == 2
     code, _, _ = run_cli(capsys, "validate", "--format", "xml", str(SHIZHUANG_2024))
     assert code == 2
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_and_only_for_many_files(monkeypatch):
+    from giar_xl.commands import validate
+
+    files = [f"f{i}.xlsx" for i in range(validate.PROGRESS_FROM)]
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert list(validate._with_progress(files)) == files
+    assert "正在校验" in term.getvalue()
+    term = _Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    assert list(validate._with_progress(files[:-1])) == files[:-1]
+    assert term.getvalue() == ""
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    assert list(validate._with_progress(files)) == files
+    assert piped.getvalue() == ""
