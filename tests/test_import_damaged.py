@@ -244,3 +244,35 @@ def test_gbk_page_with_meta_charset(tmp_path):
     assert_cells(r, JTJ_2025)
     assert r.texts == import_report(JTJ).texts
     assert r.agency == "平潭综合实验区交通与建设局"
+
+
+def test_value_with_a_unit_stays_in_its_cell(tmp_path):
+    root = jtj_tree()
+    td = row_of(root, "（一）予以公开").xpath("./td")[2]
+    for el in list(td):
+        td.remove(el)
+    td.text = "10件"
+    r = import_report(save(root, tmp_path / "unit.html"))
+    assert t3_row_values(r, "R3") == ["10件", 0, 0, 0, 0, 0, 10]  # the checker says it is no number
+    assert notes(r) == []
+
+
+def test_no_entity_or_network_resolution(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("绝密内容", "utf-8")
+    page = tmp_path / "xxe.html"
+    page.write_text(f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY x SYSTEM "file://{secret}">]>'
+                    "<html><body><p>某某县某某镇2025年政府信息公开工作年度报告</p><p>一、总体情况</p>"
+                    "<p>&x;正文</p><p>二、主动公开政府信息情况</p></body></html>", "utf-8")
+    r = import_report(page)
+    assert "绝密" not in r.texts["s1.intro"] and "正文" in r.texts["s1.intro"]
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx", ".mht"])
+def test_foreign_files_get_advice(tmp_path, suffix):
+    from giar_xl.errors import UnreadableInput
+
+    p = tmp_path / f"report{suffix}"
+    p.write_bytes(b"%PDF-1.4")
+    with pytest.raises(UnreadableInput, match="另存为"):
+        import_report(p)

@@ -19,8 +19,19 @@ from .document import Document, Para, TableBlock, note
 from .sections import heading_index, parse_title, split_section, strip_signature
 from .tables import TableReader
 
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".mht"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
+_SAVE_AS = "请在浏览器中打开报告网页，“另存为”“网页，仅 HTML”（.html）；或复制网页全文，粘贴到记事本后保存为 .txt。"
+FOREIGN_SUFFIXES = {
+    ".mht": "这是“单个文件网页”（.mht）。" + _SAVE_AS,
+    ".mhtml": "这是“单个文件网页”（.mhtml）。" + _SAVE_AS,
+    ".pdf": "暂不能读取 PDF。" + _SAVE_AS,
+    ".doc": "暂不能读取 Word 文档。" + _SAVE_AS,
+    ".docx": "暂不能读取 Word 文档。" + _SAVE_AS,
+    ".wps": "暂不能读取 WPS 文字文档。" + _SAVE_AS,
+    ".xlsx": "这是工作簿，不是已发布的报告；工作簿可直接用于校验和导出，无需导入。",
+    ".json": "这已经是报告数据（.json），无需导入。",
+}
 
 
 class OldFormatReport(GiarError):
@@ -40,6 +51,8 @@ def import_report(path: str | Path, *, spec: FormatSpec = DEFAULT_FORMAT,
         raise UnreadableInput("文件不存在。", file=str(p))
     if p.is_dir():
         raise UnreadableInput("这是一个文件夹，不是文件。", file=str(p))
+    if p.suffix.lower() in FOREIGN_SUFFIXES:
+        raise UnreadableInput(FOREIGN_SUFFIXES[p.suffix.lower()], file=str(p))
     try:
         raw = p.read_bytes()
     except OSError as e:

@@ -133,33 +133,44 @@ class TableReader:
         normed = [norm(c) for c in cells]
         if any(m in c for c in normed for m in self.index.markers_2019 if c):
             self._mark_2019(row)
-        anchor = next((i for i in range(len(cells) - 1, -1, -1) if not is_value_like(cells[i])), None)
-        if anchor is None:
+        idx = self.index
+        # the label is the rightmost cell the format prints; cells after it are values,
+        # even when one reads "10件" (kept as text for the checker, not taken for a label)
+        known = next((i for i in range(len(cells) - 1, -1, -1) if normed[i] and (
+            normed[i] in idx.by_label or normed[i] in idx.groups or normed[i] in idx.vocab)), None)
+        plain = next((i for i in range(len(cells) - 1, -1, -1) if not is_value_like(cells[i])), None)
+        if plain is None:
             if any(normed):
                 self._unlabelled(row, cells)
             return
-        key = normed[anchor]
-        values = cells[anchor + 1:]
-        if key in self.index.by_label:
-            self._place(self.index.by_label[key], values, row)
-            return
-        if key in self.index.groups:
-            self._context = self.index.groups[key]
-            if any(v.strip() for v in values):
-                self.notes.append(note(ERROR, row.pos, f"“{cells[anchor].strip()}”是分组标题，2021 年版格式"
-                                       "中这一行不填数字，这里却有数字（2019 年版格式的表三如此），未导入。"))
-            return
-        self._headers(row, normed)
-        if _vocab_of(self.index, key) is not None:
-            return
-        guess = fuzzy_label(self.index, key)
+        guess = None
+        if known is None or plain > known:
+            guess = fuzzy_label(idx, normed[plain])
         if guess is not None:
             if self.is_2019 and guess.table == "t2":
                 return  # the 2019 table 二 is refused as a whole
-            self.notes.append(note(HINT, row.pos, f"行标签“{cells[anchor].strip()}”与标准格式不完全一致，"
+            self.notes.append(note(HINT, row.pos, f"行标签“{cells[plain].strip()}”与标准格式不完全一致，"
                                    f"按“{guess.label}”读取。"))
-            self._place(guess, values, row)
+            self._place(guess, cells[plain + 1:], row)
             return
+        if known is None:
+            self._headers(row, normed)
+            if _vocab_of(idx, normed[plain]) is not None:
+                return
+            self._unknown(row, cells)
+            return
+        key, values = normed[known], cells[known + 1:]
+        if key in idx.by_label:
+            self._place(idx.by_label[key], values, row)
+        elif key in idx.groups:
+            self._context = idx.groups[key]
+            if any(v.strip() for v in values):
+                self.notes.append(note(ERROR, row.pos, f"“{cells[known].strip()}”是分组标题，2021 年版格式"
+                                       "中这一行不填数字，这里却有数字（2019 年版格式的表三如此），未导入。"))
+        else:
+            self._headers(row, normed)
+
+    def _unknown(self, row: Row, cells: list[str]) -> None:
         text = " | ".join(c.strip() for c in cells if c.strip())
         if self.is_2019 and self._context == "t2":
             return  # rows of the refused 2019 table 二 (其他对外管理服务事项, 政府集中采购 …)
