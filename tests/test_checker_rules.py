@@ -72,7 +72,7 @@ def test_identity_message_shows_both_sides_and_the_balancing_value():
     r.texts["s1.request"] = ""
     found = [f for f in check(r, today=CASE_TODAY) if f.code == "I1"]
     assert [(f.cell, f.expected, f.actual) for f in found] == [("E30", 0, 3)]
-    assert found[0].message == "商业企业列：1 + 0 = 1，1 + 3 = 4，相差 -3。此格应为 0，实为 3。"
+    assert found[0].message == "商业企业列：1 + 0 = 1，而 1 + 3 = 4，相差 3。此格应为 0，实为 3。"
 
 
 def test_every_finding_is_collected_in_one_pass_in_cell_order():

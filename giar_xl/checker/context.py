@@ -137,6 +137,8 @@ class CheckContext:
         """For a derived cell: "intact", "overwritten", "altered", "missing", or "data"
         (a report without a workbook: the total is a number like any other)."""
         rec = self.report.cells.get(vc.id)
+        if self.report.values_only and rec is not None:
+            return "data"  # an open book's values through xlwings: no formula text to judge
         if rec is None:
             return "missing" if self.from_workbook else "data"
         if rec.formula is None:

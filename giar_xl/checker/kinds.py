@@ -86,6 +86,8 @@ def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- identities
 def _terms(values: list[float], words: str) -> str:
+    if len(values) == 1:
+        return f"此格为 {show(values[0])}"
     if len(values) <= 6:
         return " + ".join(show(v) for v in values) + f" = {show(tidy_sum(values))}"
     return f"{words} = {show(tidy_sum(values))}"
@@ -119,8 +121,8 @@ def identity(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                           inst.rhs[-1])
             expected = tidy_sum([ctx.claimed(anchor), left - right])
         yield ctx.finding(rule, rid=anchor, expected=expected, actual=ctx.claimed(anchor),
-                          scope=inst.scope, left=_terms(lhs, "左边"), right=_terms(rhs, "右边"),
-                          diff=show(tidy_sum([left, -right])))
+                          scope=inst.scope, left=_terms(lhs, "各项之和"), right=_terms(rhs, "各项之和"),
+                          diff=show(abs(tidy_sum([left, -right]))))
 
 
 # ---------------------------------------------------------------- cell values

@@ -149,6 +149,21 @@ def section_mentions(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                           section=section.heading, part=part.label, hint=part.hint)
 
 
+@kind("mentions_all")
+def mentions_all(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """For a 人民政府, section 一 names every topic the format asks of a government."""
+    if not (ctx.report.agency or "").strip().endswith(rule.params["agency_suffix"]):
+        return
+    section, part = _part_section(ctx, rule.params["part"])
+    if ctx.unreadable(part.id):
+        return
+    whole = ctx.section_text(section.key)
+    missing = [name for name, words in rule.params["topics"] if not any(w in whole for w in words)]
+    if missing:
+        yield ctx.finding(rule, rid=part.id, expected="、".join(n for n, _ in rule.params["topics"]),
+                          actual=ctx.report.texts.get(part.id) or None, missing="、".join(missing))
+
+
 @kind("quoted_numbers")
 def quoted_numbers(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     """Numbers quoted in the narrative (本年新收 … 件) against the tables."""

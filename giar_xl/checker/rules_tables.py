@@ -136,10 +136,11 @@ _IDENTITY_CASES = {
            Case("D29 为 4", workbook=False)),
     "I4": (Case("报告数据中表四 E6（行政复议 总计）为 2，而结果维持 1、其余为 0",
                 values={"t4.review.total": 2}, workbook=False, at="t4.review.total",
-                texts={"s1.supervision": "全年发生政府信息公开行政复议2件。"}),
+                texts={"s1.supervision": "纳入年度考核，接受社会评议；全年发生政府信息公开行政复议2件、"
+                                         "行政诉讼0件，未发生责任追究情况。"}),
            Case("E6 为 1", values={"t4.review.total": 1}, workbook=False)),
 }
-_IDENTITY_TEMPLATE = "{scope}：{left}，{right}，相差 {diff}。此格应为 {expected}，实为 {actual}。"
+_IDENTITY_TEMPLATE = "{scope}：{left}，而 {right}，相差 {diff}。此格应为 {expected}，实为 {actual}。"
 
 IDENTITIES = [
     Rule(ident.code, f"identity.{ident.code.lower()}", ident.name, ident.severity, "identity",

@@ -108,6 +108,19 @@ NARRATIVE = [
          params={"row": t3_id("R22", "total"), "part": "s6.fees", "none_charged": _FEES_NONE}),
 ]
 
+NARRATIVE.append(
+    Rule("N06", "text.government_supervision", "人民政府未写考核、评议、追责情况", WARNING,
+         "mentions_all",
+         "机关是人民政府（名称以“人民政府”结尾）时，第一部分的监督保障应写明工作考核、社会评议和"
+         "责任追究结果情况（国办公开办函〔2021〕30号）。",
+         "人民政府的年度报告应写明{missing}情况。", "人民政府写明考核、评议、责任追究结果",
+         Case("某某镇人民政府的监督保障只写了“加强组织领导”",
+              texts={"s1.supervision": "加强组织领导，明确专人负责政务公开工作。"}, at="s1.supervision"),
+         Case("写了“纳入年度考核，接受社会评议，未发生责任追究情况”"),
+         params={"part": "s1.supervision", "agency_suffix": "人民政府",
+                 "topics": (("工作考核", ("考核",)), ("社会评议", ("评议",)),
+                            ("责任追究结果", ("责任追究", "追责", "问责")))}))
+
 YEARS = [
     Rule("Y01", "years.carry_over", "上年结转与上年报告不衔接", WARNING, "carry_over",
          "表三“二、上年结转”应等于上年报告的“四、结转下年度继续办理”，逐列核对"
