@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .errors import GiarError
 
-COMMAND_MODULES = ["template", "demo", "export", "import_", "validate", "distribute", "aggregate"]
+COMMAND_MODULES = ["template", "demo", "export", "import_", "validate", "distribute", "aggregate", "diff"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -190,3 +190,36 @@ class PreviousIndex:
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
+
+
+class PreviousResolver:
+    """For ``validate DIR --previous LAST_DIR``: last year's report for each file checked.
+
+    Called with each this-year report and its path; returns last year's Report or
+    None, and remembers which files it could not match (and why) for the summary.
+    """
+
+    def __init__(self, sources: Iterable[str | Path]):
+        self.index = PreviousIndex.scan(sources)
+        self.matched: list[tuple[str, Path, str]] = []  # (this file, last year's file, how)
+        self.unmatched: list[tuple[str, str]] = []  # (this file, why)
+
+    def __call__(self, report: Report, path: str | Path) -> Report | None:
+        m = self.index.find(report.agency, path)
+        if m.entry is None:
+            self.unmatched.append((str(path), m.problem or ""))
+            return None
+        try:
+            last = self.index.load(m.entry)
+        except GiarError as e:
+            self.unmatched.append((str(path), f"上年报告“{m.entry.path.name}”无法读取：{e.message}"))
+            return None
+        self.matched.append((str(path), m.entry.path, m.how or ""))
+        return last
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"上年报告：已对应 {len(self.matched)} 个文件，未能对应 {len(self.unmatched)} 个。"]
+        lines += [f"  未能对应：{f}（{why}）" for f, why in self.unmatched]
+        lines += [f"  按{how}对应：{f} ← {last.name}" for f, last, how in self.matched if how != "机关名称"]
+        lines += [f"  上年文件无法读取：{p.name}（{why}）" for p, why in self.index.unreadable]
+        return lines

@@ -1,0 +1,35 @@
+"""giar-xl diff: one unit's report compared with last year's."""
+
+from __future__ import annotations
+
+import click
+
+from ..county.diff import compare, render_html, render_text
+from ..fileio import write_text
+from ..inputs import load_report
+
+
+@click.command("diff")
+@click.argument("last", type=click.Path(dir_okay=False), metavar="LAST")
+@click.argument("this", type=click.Path(dir_okay=False), metavar="THIS")
+@click.option("--format", "fmt", type=click.Choice(["text", "html"]), default="text",
+              show_default=True, help="输出格式：text 文字；html 网页")
+@click.option("--changed-only", is_flag=True, help="只列出有变化的数字")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件（默认输出到屏幕）")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
+@click.pass_context
+def command(ctx: click.Context, last: str, this: str, fmt: str, changed_only: bool,
+            output: str | None, force: bool) -> None:
+    """对比同一单位上年（LAST）和本年（THIS）的报告：每个数字的变化、每部分文字的相似度。
+
+    LAST、THIS 可以是工作簿（.xlsx/.xlsm）或报告数据（.json）。
+    """
+    comparison = compare(load_report(last), load_report(this))
+    render = render_html if fmt == "html" else render_text
+    text = render(comparison, only_changed=changed_only)
+    if output:
+        write_text(output, text, force=force)
+        click.echo(f"对比结果已写入：{output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    ctx.exit(0)

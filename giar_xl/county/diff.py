@@ -1,0 +1,268 @@
+"""One unit's year-on-year comparison: every number with its change, every narrative with its similarity.
+
+Numbers are compared as the tables show them (``CheckContext.claimed``: a total
+whose formula is intact is recomputed, never read from a stale cache). Texts are
+compared per part and per section with difflib's ratio on the text without
+spaces and line breaks, which a re-typed report changes without changing a word;
+a section nearly identical to last year's is what the 2021 notice calls 内容雷同.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import jinja2
+
+from .. import __version__
+from ..checker.context import CheckContext, show
+from ..checker.narrative import report_year
+from ..export.common import report_title
+from ..layout import places
+from ..report import Report
+from ..spec import numbered_headings
+from .units import unit_key
+
+SAME = 0.9  # at or above: the text is essentially last year's
+SIMILAR = 0.6
+SHORT = 30  # characters; below this a repeated text is no sign of copying
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class NumberChange:
+    id: str
+    table: str  # the table's section heading
+    row_label: str
+    col_label: str
+    sheet: str
+    address: str
+    last: object  # number, or the raw content when the cell holds no number
+    this: object
+    change: int | float | None  # this − last, when both are numbers
+    ratio: float | None  # change / last, when last is a non-zero number
+
+    @property
+    def changed(self) -> bool:
+        return self.change != 0 if self.change is not None else self.last != self.this
+
+
+@dataclass(frozen=True)
+class TextChange:
+    section: str
+    part: str  # the part's sub-head, or the section itself for the whole
+    last_chars: int
+    this_chars: int
+    similarity: float | None  # None when both are empty
+
+    @property
+    def verdict(self) -> str:
+        if not self.this_chars and not self.last_chars:
+            return "两年均为空"
+        if not self.this_chars:
+            return "本年为空"
+        if not self.last_chars:
+            return "上年为空"
+        if self.similarity is not None and self.similarity >= SAME:
+            if max(self.this_chars, self.last_chars) < SHORT:
+                return "与上年相同（文字很短）"  # "无。" every year is not copying
+            return "与上年基本相同（注意内容雷同）"
+        if self.similarity is not None and self.similarity >= SIMILAR:
+            return "部分改写"
+        return "改写较多"
+
+
+@dataclass
+class Comparison:
+    last_title: str
+    this_title: str
+    numbers: list[NumberChange] = field(default_factory=list)
+    sections: list[TextChange] = field(default_factory=list)  # whole sections
+    parts: list[TextChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[NumberChange]:
+        return [n for n in self.numbers if n.changed]
+
+
+def similarity(a: str, b: str) -> float | None:
+    a, b = _WHITESPACE.sub("", a or ""), _WHITESPACE.sub("", b or "")
+    if not a and not b:
+        return None
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _chars(text: str | None) -> int:
+    return len(_WHITESPACE.sub("", text or ""))
+
+
+def _shown(ctx: CheckContext, report: Report, cid: str) -> object:
+    v = ctx.claimed(cid)
+    return v if v is not None else report.values.get(cid)
+
+
+def compare(last: Report, this: Report) -> Comparison:
+    spec = this.spec
+    out = Comparison(report_title(last), report_title(this))
+    if unit_key(last.agency) != unit_key(this.agency):
+        out.notes.append(f"两份报告的机关名称不同：上年“{last.agency or '空'}”，本年“{this.agency or '空'}”。")
+    ly, ty = report_year(last.year), report_year(this.year)
+    if ly is not None and ty is not None and ly != ty - 1:
+        out.notes.append(f"两份报告的年度是 {ly} 和 {ty}，不是相邻的两年。")
+    lc, tc = CheckContext(last), CheckContext(this)
+    where = places(spec)
+    for table in spec.tables:
+        heading = spec.section_of_table(table.key).heading
+        for vc in table.cells:
+            a, b = _shown(lc, last, vc.id), _shown(tc, this, vc.id)
+            both = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
+            change = _tidy(b - a) if both else None  # type: ignore[operator]
+            ratio = change / a if both and a else None  # type: ignore[operator]
+            sheet, address = tc.locate(vc.id)
+            out.numbers.append(NumberChange(vc.id, heading, vc.row_label, vc.col_label,
+                                            sheet or where[vc.id].sheet,
+                                            address or where[vc.id].address, a, b, change, ratio))
+    for section in spec.sections:
+        if not section.parts:
+            continue
+        heads = numbered_headings(section.parts)
+        for p in section.parts:
+            a, b = last.texts.get(p.id) or "", this.texts.get(p.id) or ""
+            out.parts.append(TextChange(section.heading, heads.get(p.id, "总述"), _chars(a), _chars(b),
+                                        similarity(a, b)))
+        a, b = lc.section_text(section.key), tc.section_text(section.key)
+        out.sections.append(TextChange(section.heading, "全文", _chars(a), _chars(b), similarity(a, b)))
+    return out
+
+
+def _tidy(x: float) -> int | float:
+    if isinstance(x, float):
+        x = round(x, 6)
+        return int(x) if x.is_integer() else x
+    return x
+
+
+def fmt_number(v: object) -> str:
+    return show(v).strip("“”") if isinstance(v, str) else show(v)
+
+
+def fmt_change(n: NumberChange) -> str:
+    if n.change is None:
+        return "—" if not n.changed else "无法比较"
+    sign = "+" if n.change > 0 else ""
+    text = f"{sign}{fmt_number(n.change)}"
+    if n.ratio is not None and n.change:
+        text += f"（{sign}{n.ratio:.0%}）"
+    return text
+
+
+def fmt_ratio(t: TextChange) -> str:
+    return "—" if t.similarity is None else f"{t.similarity:.0%}"
+
+
+# ------------------------------------------------------------------ text
+def render_text(c: Comparison, *, only_changed: bool = False) -> str:
+    lines = [f"年度对比：{c.last_title} → {c.this_title}", ""]
+    lines += [f"注意：{n}" for n in c.notes] + ([""] if c.notes else [])
+    lines.append(f"数字：共 {len(c.numbers)} 个，有变化的 {len(c.changed)} 个。")
+    table = None
+    for n in c.numbers:
+        if only_changed and not n.changed:
+            continue
+        if n.table != table:
+            table = n.table
+            lines += ["", f"【{table}】", "位置\t项目\t上年\t本年\t变化"]
+        lines.append(f"{n.address}\t{n.row_label} / {n.col_label}\t{fmt_number(n.last)}\t"
+                     f"{fmt_number(n.this)}\t{fmt_change(n)}")
+    lines += ["", "【文字部分相似度】（去掉空格和换行后逐字比较，100% 为完全相同）",
+              "部分\t上年字数\t本年字数\t相似度\t判断"]
+    for s in c.sections:
+        lines.append(f"{s.section}\t{s.last_chars}\t{s.this_chars}\t{fmt_ratio(s)}\t{s.verdict}")
+        for p in (p for p in c.parts if p.section == s.section):
+            lines.append(f"  {p.part}\t{p.last_chars}\t{p.this_chars}\t{fmt_ratio(p)}\t{p.verdict}")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ HTML
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="giar-xl {{ version }}">
+<title>年度对比：{{ c.this_title }}</title>
+<style>
+body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}
+h1{font-size:20px}h2{font-size:17px;margin-top:24px}
+table{border-collapse:collapse;margin:6px 0 14px;font-size:14px}
+th,td{border:1px solid #999;padding:3px 6px;vertical-align:top}
+th{background:#d9e1f2;font-weight:normal}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.up td.d{background:#e2efda}tr.down td.d{background:#fce4d6}tr.same{color:#777}
+td.same-text{background:#fce4d6}.note{border:2px solid #c00;padding:6px 10px}
+</style>
+</head>
+<body>
+<h1>年度对比</h1>
+<p>上年：{{ c.last_title }}<br>本年：{{ c.this_title }}</p>
+{%- for n in c.notes %}
+<p class="note">{{ n }}</p>
+{%- endfor %}
+<p>数字共 {{ c.numbers|length }} 个，有变化的 {{ c.changed|length }} 个。</p>
+{%- for heading, rows in tables %}
+<h2>{{ heading }}</h2>
+<table>
+<thead><tr><th>位置</th><th>行</th><th>列</th><th>上年</th><th>本年</th><th>变化</th></tr></thead>
+<tbody>
+{%- for n in rows %}
+<tr class="{{ cls(n) }}"><td>{{ n.address }}</td><td>{{ n.row_label }}</td><td>{{ n.col_label }}</td>
+<td class="n">{{ num(n.last) }}</td><td class="n">{{ num(n.this) }}</td><td class="n d">{{ chg(n) }}</td></tr>
+{%- endfor %}
+</tbody>
+</table>
+{%- endfor %}
+<h2>文字部分相似度</h2>
+<p>去掉空格和换行后逐字比较（difflib），100% 为完全相同；{{ same }} 及以上视为与上年基本相同。</p>
+<table>
+<thead><tr><th>部分</th><th>段落</th><th>上年字数</th><th>本年字数</th><th>相似度</th><th>判断</th></tr></thead>
+<tbody>
+{%- for t in texts %}
+<tr><td>{{ t.section }}</td><td>{{ t.part }}</td><td class="n">{{ t.last_chars }}</td>
+<td class="n">{{ t.this_chars }}</td><td class="n{% if t.similarity and t.similarity >= same_value %} same-text{% endif %}">{{ ratio(t) }}</td>
+<td>{{ t.verdict }}</td></tr>
+{%- endfor %}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(PAGE)
+
+
+def _row_class(n: NumberChange) -> str:
+    if not n.changed:
+        return "same"
+    if n.change is not None:
+        return "up" if n.change > 0 else "down"
+    return "changed"
+
+
+def render_html(c: Comparison, *, only_changed: bool = False) -> str:
+    tables: dict[str, list[NumberChange]] = {}
+    for n in c.numbers:
+        if n.changed or not only_changed:
+            tables.setdefault(n.table, []).append(n)
+    texts = []
+    for s in c.sections:
+        texts.append(s)
+        texts += [p for p in c.parts if p.section == s.section]
+    return _template().render(version=__version__, c=c, tables=list(tables.items()), texts=texts,
+                              cls=_row_class, num=fmt_number, chg=fmt_change, ratio=fmt_ratio,
+                              same=f"{SAME:.0%}", same_value=SAME)
