@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import click
 
 from ..checker import check, render_json, render_text, summarize
 from ..checker.findings import CheckResult
+from ..county.match import PreviousResolver, expand_inputs, is_lock_file
 from ..errors import GiarError
 from ..fileio import write_text
 from ..inputs import load_report
@@ -24,14 +26,20 @@ def _reason(e: GiarError) -> str:
     return (where + "：" if where else "") + e.message
 
 
-def check_file(path: str, previous: Report | None) -> CheckResult:
-    """One file's result; a file that cannot be read becomes a result, not an exception."""
+def check_file(path: str, previous: Report | None,
+               resolve: Callable[[Report, str], Report | None] | None = None) -> CheckResult:
+    """One file's result; a file that cannot be read becomes a result, not an exception.
+
+    ``resolve`` picks last year's report per file (``--previous`` given a folder).
+    """
     try:
         report = load_report(path)
     except GiarError as e:
         return CheckResult(path, error=_reason(e))
     except Exception as e:  # a damaged file must not stop a batch of 500
         return CheckResult(path, error=f"文件已损坏或格式异常，无法读取（{type(e).__name__}: {e}）。")
+    if resolve is not None:
+        previous = resolve(report, path)
     return CheckResult(path, check(report, previous))
 
 
@@ -46,8 +54,9 @@ def _with_progress(files: list[str]) -> Iterable[str]:
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--previous", "previous_path", type=click.Path(dir_okay=False),
-              help="上年的工作簿或报告 JSON，用于跨年度衔接检查（上年结转、现行有效件数、内容雷同）")
+@click.option("--previous", "previous_path", type=click.Path(),
+              help="上年的工作簿或报告 JSON，用于跨年度衔接检查（上年结转、现行有效件数、内容雷同）；"
+                   "给文件夹时按机关名称（其次文件名）为每个文件找上年报告")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式：text 中文文字；json 机器可读（见 schemas/findings.schema.json）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
@@ -59,12 +68,17 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
 
     退出码：0 没有错误；1 有“错误”级问题；2 用法错误或文件无法读取。
     """
-    previous = load_report(previous_path) if previous_path else None
-    results = [check_file(f, previous) for f in _with_progress(list(files))]
+    resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
+    previous = load_report(previous_path) if previous_path and resolve is None else None
+    # folders are checked file by file (Excel's "~$" lock files left out)
+    paths = [str(f) for f in expand_inputs(files) if not is_lock_file(f)] or list(files)
+    results = [check_file(f, previous, resolve) for f in _with_progress(paths)]
     text = render_json(results) if fmt == "json" else render_text(results)
     if output:
         write_text(output, text, force=force)
         click.echo(f"校验结果已写入：{output}", err=True)
     else:
         click.echo(text, nl=False)
+    if resolve is not None:
+        click.echo("\n".join(resolve.summary_lines()), err=True)
     ctx.exit(summarize(results).exit_code)
