@@ -118,3 +118,49 @@ def test_cli_xlsx_workbook_holds_the_imported_numbers(tmp_path):
     imported = load_json_report(out)
     assert r.values == imported.values and r.texts == imported.texts
     assert (r.agency, r.year) == ("平潭综合实验区交通与建设局", 2025)
+
+
+def untabbed(text: str) -> str:
+    """The copy some viewers give: one cell per line, no tabs, empty cells and breaks gone."""
+    out: list[str] = []
+    after_cell = False
+    for line in text.split("\n"):
+        if line.startswith("\t"):
+            if line[1:].strip():
+                out.append(line[1:])
+            after_cell = True
+        elif after_cell and line.strip():
+            out[-1] += line  # "商业\n企业" comes back as one line
+        else:
+            out.append(line)
+            after_cell = False
+    return "\n".join(out)
+
+
+def test_cells_without_tabs_are_split_by_label(tmp_path):
+    lines = untabbed(SHIZHUANG.read_text("utf-8")).split("\n")
+    r1 = lines.index("一、本年新收政府信息公开申请数量")
+    lines[r1 + 1:r1 + 8] = ["1", "2", "0", "0", "0", "0", "3"]
+    t4 = max(i for i, line in enumerate(lines) if line == "总计")  # table 四's last header
+    first = next(i for i in range(t4 + 1, len(lines)) if lines[i].strip())
+    lines[first:first + 15] = [str(n) for n in range(1, 16)]
+    p = tmp_path / "untabbed.txt"
+    p.write_text("\n".join(lines), "utf-8")
+    r = import_report(p)
+    assert [r.values[f"t3.new.{c}"] for c in ("natural", "business", "research", "total")] == [1, 2, 0, 3]
+    assert [r.values[i] for i in r.values if i.startswith("t4.")] == list(range(1, 16))
+    assert r.texts == load_example().texts
+    assert all(n["severity"] == "提示" and "没有表格结构" in n["message"] for n in r.meta["import_notes"])
+    assert len(r.meta["import_notes"]) == 3
+
+
+def test_cells_without_tabs_and_a_blank_cell_are_not_guessed(tmp_path):
+    lines = untabbed(SHIZHUANG.read_text("utf-8")).split("\n")
+    r1 = lines.index("一、本年新收政府信息公开申请数量")
+    del lines[r1 + 1]  # one cell of 一、本年新收 left blank: 6 numbers follow the label
+    p = tmp_path / "untabbed.txt"
+    p.write_text("\n".join(lines), "utf-8")
+    r = import_report(p)
+    assert all(r.values[f"t3.new.{c}"] is None for c in ("natural", "business", "total"))
+    assert any("应有 7 个数，实有 6 个" in n["message"] for n in r.meta["import_notes"]
+               if n["severity"] == "错误")

@@ -127,6 +127,16 @@ def build_report(doc: Document, spec: FormatSpec = DEFAULT_FORMAT,
         paras_of[last], signature, signed = strip_signature(paras_of[last], agency)
         published = published or signed
 
+    for k, section in enumerate(sections):
+        has_table = any(isinstance(b, TableBlock) and j == k for j, b in placed)
+        if section.table is not None and paras_of[k] and not has_table and reader.is_report_table(
+                [p.text for p in paras_of[k]]):
+            # text copied without tabs: each cell on its own line, rows lost
+            notes.append(note("提示", paras_of[k][0].pos, f"{section.heading}的表格没有表格结构"
+                              "（每格一行、没有制表符），已按行标签逐行拆分读取，请核对。"))
+            reader.read(reader.rows_from_cells(paras_of[k]), section.table.key)
+            paras_of[k] = []
+
     texts = {p.id: "" for s in sections for p in s.parts}
     for k, section in enumerate(sections):
         if section.table is not None:

@@ -110,7 +110,8 @@ def split_section(section: SectionSpec, paras: list[Para]) -> SectionText:
                 continue
             where = next(p.label or "总述" for p in parts if p.id == current)
             why = "再次出现" if part is not None else "无法对应到本节的标准部分"
-            notes.append(note(HINT, para.pos, f"{section.heading}中的小标题“{para.text[:20]}”{why}，"
+            shown = para.text[:para.text.find(head) + len(head)] if head else para.text[:20]
+            notes.append(note(HINT, para.pos, f"{section.heading}中的小标题“{shown}”{why}，"
                               f"连同其文字保留在“{where}”中。"))
         buffers[current].append(para.text)
     return SectionText({pid: "\n".join(b) for pid, b in buffers.items()}, notes)

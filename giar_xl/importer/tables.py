@@ -38,24 +38,29 @@ class SpecIndex:
     by_label: dict[str, RowSpec]  # norm(label) → row
     vocab: dict[str, set[str]]  # norm(header/title/note/group text) → tables printing it
     groups: dict[str, str]  # norm(group label) → table
+    group_rows: dict[str, set[tuple[str, int]]]  # norm(group label) → the value rows it spans
     headers: dict[str, list[str]]  # table → its header texts (normalised) in reading order
     markers_2019: tuple[str, ...]
 
     @classmethod
     def of(cls, spec: FormatSpec) -> SpecIndex:
-        rows, vocab, groups, headers = [], {}, {}, {}
+        rows, vocab, groups, headers, group_rows = [], {}, {}, {}, {}
         for t in spec.tables:
             headers[t.key] = []
+            specs = _row_specs(t)
+            grid_row_of = {r.ids[0]: g.r for r in specs for g in t.grid if g.value == r.ids[0]}
             for g in sorted(t.grid, key=lambda g: (g.r, g.c)):
                 if g.role in ("header", "title", "note", "group") and g.text:
                     vocab.setdefault(norm(g.text), set()).add(t.key)
                 if g.role == "group":
                     groups[norm(g.text)] = t.key
+                    group_rows[norm(g.text)] = {(t.key, r.order) for r in specs
+                                                if g.r <= grid_row_of[r.ids[0]] < g.r + g.rowspan}
                 if g.role in ("header", "title"):
                     headers[t.key].append(norm(g.text))
-            rows += _row_specs(t)
-        return cls(rows, {norm(r.label): r for r in rows if r.label}, vocab, groups, headers,
-                   tuple(norm(m) for m in spec.markers_2019))
+            rows += specs
+        return cls(rows, {norm(r.label): r for r in rows if r.label}, vocab, groups, group_rows,
+                   headers, tuple(norm(m) for m in spec.markers_2019))
 
 
 def _row_specs(t: TableSpec) -> list[RowSpec]:
@@ -121,6 +126,24 @@ class TableReader:
         keys = {norm(t) for t in texts}
         return any(k in self.index.by_label or k in self.index.vocab for k in keys)
 
+    def rows_from_cells(self, paras: list) -> TableBlock:
+        """Rebuild rows from a table copied with one cell per line and no tabs at all.
+
+        A row starts at a label after a number, and at a number after headers
+        (table 四's numbers follow its headers directly).
+        """
+        rows: list[Row] = []
+        prev = None  # "value", "header" or "label" for the cell before
+        for para in paras:
+            s = norm(para.text)
+            kind = ("value" if is_value_like(para.text) else
+                    "header" if s in self.index.vocab and s not in self.index.groups else "label")
+            if not rows or (kind != "value" and prev == "value") or (kind == "value" and prev == "header"):
+                rows.append(Row([], para.pos))
+            rows[-1].cells.append(para.text)
+            prev = kind
+        return TableBlock(rows, paras[0].pos if paras else "")
+
     # ---------------------------------------------------------------- reading
     def read(self, block: TableBlock, section_table: str | None) -> None:
         if section_table:
@@ -161,10 +184,13 @@ class TableReader:
             return
         key, values = normed[known], cells[known + 1:]
         if key in idx.by_label:
+            self._headers(row, normed[:known])  # a block title or header on the same line
             self._place(idx.by_label[key], values, row)
         elif key in idx.groups:
             self._context = idx.groups[key]
             if any(v.strip() for v in values):
+                # its own rows are absent then (a 2019 table 三): that note covers them
+                self.attempted |= idx.group_rows[key]
                 self.notes.append(note(ERROR, row.pos, f"“{cells[known].strip()}”是分组标题，2021 年版格式"
                                        "中这一行不填数字，这里却有数字（2019 年版格式的表三如此），未导入。"))
         else:
@@ -241,8 +267,10 @@ class TableReader:
             if not self._headers_ok(t):
                 continue
             rows = self.matched_rows.get(t.key, [])
-            if not rows:
-                self.notes.append(note(ERROR, t.title, f"未找到{name}（{t.title}）的数据行，{name}全部为空。"))
+            # a table whose rows were all found but unplaceable is not "not found"
+            if not rows and not any(key == t.key for key, _ in self.attempted):
+                self.notes.append(note(ERROR, t.title, f"未找到{name}（{t.title}）的数据行，{name}全部为空"
+                                       "（网页上的表格若是图片，无法导入，请在工作簿中填写）。"))
                 continue
             orders = [o for o, _ in rows]
             if orders != sorted(orders):
@@ -250,18 +278,13 @@ class TableReader:
                 self.notes.append(note(HINT, bad, f"{name}的行顺序与标准格式不同（已按行标签逐行读取）。"))
             done = set(orders)
             for r in self.index.rows:
-                if (r.table == t.key and r.order not in done and not self.is_2019_gap(r)
-                        and (r.table, r.order) not in self.attempted):
+                if r.table == t.key and r.order not in done and (r.table, r.order) not in self.attempted:
                     label = r.label or "数字行"
                     self.notes.append(note(ERROR, t.title, f"{name}缺少“{label}”行，该行的数字为空。"))
             for cid, (value, _) in self.placed.items():
                 if cid.startswith(t.key + "."):
                     values[cid] = value
         return values
-
-    def is_2019_gap(self, r: RowSpec) -> bool:
-        # a 2019 table 三 prints （六）其他处理 as one row: its three 2021 rows are absent
-        return self.is_2019 and r.table == "t3" and r.label.startswith(("1.申请人", "2.申请人", "3.其他"))
 
     def _headers_ok(self, t: TableSpec) -> bool:
         expected, found = self.index.headers[t.key], self.seen_headers.get(t.key, [])
