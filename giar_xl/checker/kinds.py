@@ -101,10 +101,10 @@ def identity(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         if inst.code != rule.params["identity"]:
             continue
         vcs = [spec.value_cell(x) for x in inst.lhs + inst.rhs]
-        if all(not vc.is_input for vc in vcs):
-            continue  # made of totals only: follows from the instances that define them
         fc = inst.formula_cell
         defining = fc is not None and inst.lhs == (fc,) and spec.value_cell(fc).formula_of == inst.rhs
+        if not defining and all(not vc.is_input for vc in vcs):
+            continue  # totals only: follows from the instances that define those totals
         if defining and ctx.formula_state(spec.value_cell(fc)) != "data":
             continue  # a workbook formula: the formula rules report what happened to it
         lhs = [ctx.claimed(x) for x in inst.lhs]

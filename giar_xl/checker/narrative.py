@@ -120,20 +120,30 @@ def _part_section(ctx: CheckContext, part_id: str) -> tuple[Any, Any]:
 
 @kind("required_text")
 def required_text(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
-    """A required part is empty, and the rest of its section does not cover its topic either
-    (an imported report may write section 一 as one text without sub-heads)."""
+    """A required part is empty and the rest of its section does not cover its topic.
+
+    Where the section's sub-parts were used, an empty one is a gap (错误). A report
+    imported from a published text may carry a whole section in its intro with no
+    sub-heads: the topic is then only looked for by its words, so a miss is a 提示
+    (``params["as_one_text"]`` selects which of the two this rule reports).
+    """
     skip = set(rule.params.get("skip", ()))
     for section in ctx.spec.sections:
         whole = ctx.section_text(section.key)
-        for part in section.parts:
-            if not part.required or part.id in skip or ctx.unreadable(part.id):
-                continue
+        required = [p for p in section.parts
+                    if p.required and p.id not in skip and not ctx.unreadable(p.id)]
+        as_one_text = bool(whole.strip()) and all(_blank(ctx.report.texts.get(p.id))
+                                                  for p in required)
+        if as_one_text != rule.params.get("as_one_text", False):
+            continue
+        for part in required:
             if not _blank(ctx.report.texts.get(part.id)):
                 continue
             if part.keywords and any(k in whole for k in part.keywords):
                 continue
             yield ctx.finding(rule, rid=part.id, expected=part.hint, actual=None,
-                              part=part.label or section.heading, hint=part.hint)
+                              part=part.label or section.heading, hint=part.hint,
+                              words="、".join(part.keywords))
 
 
 @kind("section_mentions")

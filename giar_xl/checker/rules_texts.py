@@ -62,8 +62,8 @@ QUOTES = (
 
 NARRATIVE = [
     Rule("N01", "text.required", "必填内容为空", ERROR, "required_text",
-         "一至六部分的必填内容为空，且本部分其他段落也没有涉及该主题。第一部分须涵盖主动公开、"
-         "依申请公开、政府信息管理、平台建设、监督保障五个方面。",
+         "分段填写的叙述部分中，必填段落为空，且本部分其他段落也没有涉及该主题（整个部分为空同样报告）。"
+         "第一部分须涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面。",
          "“{part}”为空：{hint}。", "年度报告内容“不能遗漏”（国办公开办函〔2021〕30号）",
          Case("第一部分“政府信息公开平台建设”留空，其他段落也未提及网站、平台",
               texts={"s1.platform": ""}, at="s1.platform"),
@@ -108,6 +108,19 @@ NARRATIVE = [
          params={"row": t3_id("R22", "total"), "part": "s6.fees", "none_charged": _FEES_NONE}),
 ]
 
+NARRATIVE.append(
+    Rule("N07", "text.topic_unseen", "整段叙述中未见应写主题", WARNING, "required_text",
+         "某部分没有分段、整段写在“总述”中（如从网页导入的报告）时，按关键词查找各必填主题；"
+         "找不到时提示核对（关键词之外的写法也可能已经写到）。",
+         "本部分是一整段文字，其中未见“{part}”方面的内容（关键词：{words}）。",
+         "年度报告内容“不能遗漏”（国办公开办函〔2021〕30号）",
+         Case("第五部分整段写在总述中，只写了问题，未写改进措施",
+              texts={"s5.intro": "本年度工作仍存在一些问题和不足，信息发布不够及时。",
+                     "s5.problems": "", "s5.measures": ""}, at="s5.measures"),
+         Case("整段文字中写了“下一步将加强培训”",
+              texts={"s5.intro": "本年度工作仍存在一些问题和不足。下一步将加强培训。",
+                     "s5.problems": "", "s5.measures": ""}),
+         params={"skip": WARNED_PARTS, "as_one_text": True}))
 NARRATIVE.append(
     Rule("N06", "text.government_supervision", "人民政府未写考核、评议、追责情况", WARNING,
          "mentions_all",
