@@ -168,9 +168,24 @@ def test_validate_reports_haitan_totals_at_their_cells():
     found = checker.check(r)
     i2 = {(f.sheet, f.cell) for f in found if f.code == "I2"}
     sheet = DEFAULT_FORMAT.section_of_table("t3").sheet
-    # R1 (row 6), R4 (row 9) and R13 (row 18) print 总计 0 beside an applicant count
-    assert {(sheet, "J6"), (sheet, "J9"), (sheet, "J18")} <= i2
-    assert all(cell.startswith("J") for _, cell in i2)
+    # R1 (row 6), R4 (row 9), R13 (row 18) and （七）总计 (row 29) print 总计 0 beside
+    # an applicant count; every other row adds up
+    assert i2 == {(sheet, "J6"), (sheet, "J9"), (sheet, "J18"), (sheet, "J29")}
     # the missing 规章 row is reported as blank cells of table 二
     blanks = {f.cell for f in found if f.id and f.id.startswith("t2.regulation.")}
     assert blanks == {"B5", "C5", "D5"}
+
+
+def test_validate_command_on_imported_pages(tmp_path):
+    pytest.importorskip("giar_xl.commands.validate")
+    from conftest import run_cli
+
+    ok, bad = tmp_path / "shizhuang.json", tmp_path / "haitan.json"
+    assert run_cli("import", FIXTURES / "shizhuang-2024.txt", "-o", ok)[0] == 0
+    assert run_cli("import", PAGES / "haitan-2025.html", "-o", bad)[0] == 1
+    code, stdout, _ = run_cli("validate", ok)
+    assert code == 0, stdout
+    code, stdout, _ = run_cli("validate", bad)
+    assert code == 1
+    for cell in ("J6", "J9", "J18", "J29", "B5"):
+        assert f"  {cell} " in stdout
