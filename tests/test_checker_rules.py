@@ -122,3 +122,13 @@ def test_unknown_format_year_and_blank_everything_do_not_crash():
     codes = {f.code for f in found}
     assert {"C02", "C05", "V01", "N01"} <= codes
     assert sum(f.code == "V01" for f in found) == len(DEFAULT_FORMAT.value_cells)
+
+
+def test_values_that_are_not_numbers_in_disguise_are_text():
+    r = base_report()
+    r.values["t2.licensing.decisions"] = float("nan")
+    r.values["t2.penalty.decisions"] = True
+    r.values["t2.coercion.decisions"] = "１２"  # full-width digits typed as text
+    found = check(r, today=CASE_TODAY)
+    assert [(f.code, f.cell, f.actual) for f in found] == [
+        ("V04", "B9", "nan"), ("V04", "B12", "True"), ("V03", "B13", "１２")]

@@ -54,7 +54,9 @@ def is_number(v: Any) -> bool:
 
 def plain(value: Any) -> Any:
     """A JSON scalar for Finding.expected/actual (integral floats become ints)."""
-    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no NaN or Infinity
+    if isinstance(value, float) and value == int(value):
         return int(value)
     if value is None or isinstance(value, (int, float, str)) and not isinstance(value, bool):
         return value

@@ -145,7 +145,9 @@ def value_problem(raw: Any, vc: Any, test: str, params: dict[str, Any]) -> bool:
         return raw is None or text == ""
     if test in ("placeholder", "numeric_text", "text"):
         if text is None or text == "":
-            return isinstance(raw, bool) and test == "text"
+            # True/False, NaN or Infinity (a JSON document may carry them): not a number
+            odd = isinstance(raw, bool) or (isinstance(raw, float) and not is_number(raw))
+            return odd and test == "text"
         if text in params.get("tokens", ()):
             return test == "placeholder"
         numeric = _parse_number_text(text) is not None
