@@ -24,7 +24,7 @@ def convert(path: str | Path, to: str, outdir: str | Path, timeout: float = 180)
     """
     exe = soffice()
     if exe is None:
-        raise GiarError("没有找到 LibreOffice（soffice）。请安装 libreoffice-calc-nogui。")
+        raise GiarError("没有找到 LibreOffice（soffice）。请安装 libreoffice-calc-nogui（转换 Word 文档还需 libreoffice-writer-nogui）。")
     src = Path(path)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)

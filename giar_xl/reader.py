@@ -8,6 +8,7 @@ standard shape becomes a ``StructureNote`` for the checker.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -26,12 +27,22 @@ _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 def read_workbook(path: str | Path) -> Report:
-    p = Path(path)
-    data = xlsx.load(p)
+    return report_from_data(xlsx.load(Path(path)))
+
+
+def report_from_data(data: xlsx.WorkbookData) -> Report:
+    """Build a Report from cells however they were obtained (a file, or an open Excel book).
+
+    When ``data.values_only`` is set (values handed over by Excel through
+    xlwings, without formula text), the report says so, and the checker treats
+    the values of derived cells as plain data instead of flagging every total
+    as overwritten.
+    """
+    p = Path(data.path)
     notes: list[StructureNote] = []
     spec, meta, previous = _binding(data, notes)
     report = Report(format_id=spec.id, source=str(p), meta=meta, previous=previous,
-                    structure=notes)
+                    structure=notes, values_only=data.values_only)
     positions = _positions(data, spec, notes)
     if not any(pos is not None for pos in positions.values()) or _foreign(data, spec):
         _refuse_foreign(data, p)
@@ -183,6 +194,9 @@ def _fill_cover(report: Report, spec: FormatSpec, raw: dict[str, xlsx.RawCell], 
         report.published = None
     elif pub.is_date and isinstance(pub.value, (int, float)):
         report.published = xlsx.serial_to_date(pub.value, date1904).isoformat()
+    elif isinstance(pub.value, (dt.date, dt.datetime)):  # from xlwings
+        report.published = (pub.value.date() if isinstance(pub.value, dt.datetime)
+                            else pub.value).isoformat()
     else:
         report.published = str(pub.value)
 
@@ -248,7 +262,7 @@ def _check_labels(data: xlsx.WorkbookData, spec: FormatSpec,
                 notes.append(StructureNote("label", f"标签被改动：应为“{g.text}”，现为“{actual}”。",
                                            sheet.name, address, g.text, actual))
             elif (g.rowspan > 1 or g.colspan > 1) and (dr, dc) == (0, 0) \
-                    and grid_range(g) not in sheet.merges:
+                    and not data.values_only and grid_range(g) not in sheet.merges:
                 notes.append(StructureNote("merge", f"表头“{g.text}”的合并单元格被拆开了（应合并 {grid_range(g)}）。",
                                            sheet.name, address, grid_range(g), ""))
 

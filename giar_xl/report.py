@@ -59,6 +59,9 @@ class Report:
     cells: dict[str, CellRecord] = field(default_factory=dict)
     structure: list[StructureNote] = field(default_factory=list)
     source: str | None = None
+    # True when the cells came as values only (an open Excel book through xlwings): derived
+    # cells then have a location but no formula text, and their values count as plain data
+    values_only: bool = False
 
     @property
     def spec(self) -> FormatSpec:

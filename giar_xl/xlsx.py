@@ -61,6 +61,7 @@ class WorkbookData:
     sheet_order: list[str]
     defined_names: dict[str, str]  # name → reference text as stored
     date1904: bool = False
+    values_only: bool = False  # cells came as values, without formulas or merges (xlwings)
 
 
 def _parser() -> etree.XMLParser:

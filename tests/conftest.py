@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
+
+# xlwings' remote engine (used to test the 校验 button headless) needs a licence key, read when
+# xlwings is first imported: PolyForm Noncommercial, under which government use is a permitted
+# purpose. Set here, for the tests only; the package itself never sets it.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pytest
 

@@ -78,6 +78,8 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
             ws.protection.sheet = True  # no password: a help for the clerk, nothing relies on it
             ws.protection.formatRows = False
             ws.protection.formatColumns = False
+            # formatting stays allowed: the 校验 button colours offending cells
+            ws.protection.formatCells = False
     wb.properties.creator = f"giar-xl {__version__}"
     wb.properties.title = spec.name
     wb.properties.keywords = f"{spec.id};version={spec.version}"
@@ -373,8 +375,11 @@ def _reproducible(data: bytes) -> bytes:
     """Rewrite the zip with fixed timestamps and fixed document dates."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    # openpyxl writes kept VBA parts in set order (varies between runs): sort the parts
+    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
+    infos = sorted(src.infolist(), key=lambda i: (first.get(i.filename, 2), i.filename))
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
+        for info in infos:
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = _DATE_RE.sub(rb"\g<1>2021-09-26T00:00:00Z\g<2>", body)

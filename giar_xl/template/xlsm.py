@@ -80,11 +80,18 @@ def compile_vba(sources: list[Path]) -> bytes:
     from ms_ovba.vbaProject import VbaProject
     from ms_ovba.Views.project_ole_file import ProjectOleFile
 
+    from ms_ovba_compression.ms_ovba import MsOvba
+
+    from . import ovba
+
     blank = Path(ms_ovba.__file__).resolve().parent / "blank_files"
     # the project-protection fields (CMG/DPB/GC) are obfuscated with random bytes
     # (ms_ovba_crypto uses the random module): a fixed seed makes the build reproducible
     state = random.getstate()
     random.seed(20210926)
+    # ms-ovba's compressor garbles modules over 4 KiB: use ours (see ovba.py)
+    original = MsOvba.compress
+    MsOvba.compress = lambda self, data: ovba.compress(bytes(data))
     with tempfile.TemporaryDirectory(prefix="giar-ovba-") as tmp, _chdir(tmp):
         project = VbaProject()
         project.project_id = "{9E394C0B-697E-4AEE-9FA6-446F51FB30DC}"
@@ -115,6 +122,7 @@ def compile_vba(sources: list[Path]) -> bytes:
             ProjectOleFile.write_file(project)
         finally:
             random.setstate(state)
+            MsOvba.compress = original
         return (Path(tmp) / "vbaProject.bin").read_bytes()
 
 

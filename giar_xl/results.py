@@ -1,0 +1,103 @@
+"""The "校验结果" sheet and the cell colours, shared by the Excel button and ``--annotate``.
+
+Both routes show the same rows and colour the same cells; only the writing differs
+(xlwings actions in an open Excel, openpyxl on a copy of the file).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from .layout import BINDING_SHEET, places
+from .spec import DEFAULT_FORMAT, FormatSpec
+
+RESULTS_SHEET = "校验结果"
+HEADER = ("序号", "级别", "规则", "位置", "说明", "期望值", "实际值")
+COLUMN_WIDTHS = (6, 6, 22, 22, 70, 14, 14)
+ERROR_COLOUR = "#FFC7CE"  # red-ish: 错误
+NOTICE_COLOUR = "#FFEB9C"  # yellow: 提示
+# where the addresses coloured by the last run are kept, so the next run can clear them
+COLOURED_CELL = (BINDING_SHEET, "B6")
+# template fills, restored when a colour is cleared (see template/styles.py)
+INPUT_FILL = "#FFFFFF"
+FORMULA_FILL = "#EDEDED"
+
+
+def summary_text(findings: Sequence[Any]) -> str:
+    errors = sum(1 for f in findings if f.severity == "错误")
+    notices = sum(1 for f in findings if f.severity == "提示")
+    if not errors and not notices:
+        return "校验通过"
+    parts = []
+    if errors:
+        parts.append(f"{errors} 个错误")
+    if notices:
+        parts.append(f"{notices} 个提示")
+    return "发现 " + "、".join(parts)
+
+
+def _show(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v
+    text = str(v)
+    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+
+
+def link(sheet: str | None, cell: str | None) -> str:
+    """A HYPERLINK formula that jumps to the cell (works in Excel, WPS and LibreOffice)."""
+    if not sheet:
+        return ""
+    target = f"'{sheet}'!{cell or 'A1'}"
+    shown = f"{sheet}!{cell}" if cell else sheet
+    return f'=HYPERLINK("#{target}","{shown}")'
+
+
+def result_rows(findings: Sequence[Any], source: str | None = None) -> list[list[Any]]:
+    """All rows of the results sheet, from A1: summary line, blank, header, one row per finding."""
+    title = f"校验结果：{summary_text(findings)}"
+    if source:
+        title += f"（{source}）"
+    rows: list[list[Any]] = [[title] + [""] * (len(HEADER) - 1), [""] * len(HEADER), list(HEADER)]
+    for i, f in enumerate(findings, start=1):
+        rows.append([i, f.severity, f"{f.code} {f.name}", link(f.sheet, f.cell),
+                     _show(f.message), _show(f.expected), _show(f.actual)])
+    return rows
+
+
+def colour_plan(findings: Sequence[Any], sheets: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(sheet, address) → colour for each offending cell; 错误 wins over 提示 on one cell."""
+    plan: dict[tuple[str, str], str] = {}
+    for f in findings:
+        if not f.sheet or not f.cell or f.sheet not in sheets or f.sheet == RESULTS_SHEET:
+            continue
+        key = (f.sheet, f.cell)
+        if f.severity == "错误" or key not in plan:
+            plan[key] = ERROR_COLOUR if f.severity == "错误" else NOTICE_COLOUR
+    return plan
+
+
+def restore_colour(sheet: str, address: str, spec: FormatSpec = DEFAULT_FORMAT) -> str | None:
+    """The template's own fill of a cell (None: no fill)."""
+    for p in places(spec).values():
+        if p.sheet == sheet and p.address == address:
+            return {"value": INPUT_FILL, "formula": FORMULA_FILL}.get(p.kind)
+    return None
+
+
+def dump_coloured(cells: Sequence[tuple[str, str]]) -> str:
+    return json.dumps([list(c) for c in cells], ensure_ascii=False)
+
+
+def load_coloured(text: Any) -> list[tuple[str, str]]:
+    if not isinstance(text, str) or not text.strip():
+        return []
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        return []
+    return [(str(s), str(a)) for s, a in doc if isinstance(s, str) and isinstance(a, str)] \
+        if isinstance(doc, list) and all(isinstance(x, list) and len(x) == 2 for x in doc) else []
