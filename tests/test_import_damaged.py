@@ -276,3 +276,22 @@ def test_foreign_files_get_advice(tmp_path, suffix):
     p.write_bytes(b"%PDF-1.4")
     with pytest.raises(UnreadableInput, match="另存为"):
         import_report(p)
+
+
+def test_old_site_layout_table_with_sidebar(tmp_path):
+    """An older site: the article sits in a cell of a layout table beside a link list."""
+    root = jtj_tree()
+    article = root.xpath('//div[contains(@class,"TRS_Editor")]')[0]
+    body = lxml.html.tostring(article, encoding="unicode")
+    page = ("<html><head><meta charset='utf-8'><title>平潭综合实验区交通与建设局2025年度政府信息公开工作年度报告"
+            "-政府信息公开</title></head><body><table><tr>"
+            "<td><ul><li>平潭综合实验区交通与建设局2024年度政府信息公开工作年度报告</li>"
+            "<li>一、总体情况说明</li><li>网站地图</li></ul></td>"
+            f"<td>{body}</td></tr><tr><td colspan='2'>版权所有 备案号 12345</td></tr></table></body></html>")
+    p = tmp_path / "layout.html"
+    p.write_text(page, "utf-8")
+    r = import_report(p)
+    assert_cells(r, JTJ_2025)
+    assert (r.agency, r.year) == ("平潭综合实验区交通与建设局", 2025)
+    assert r.texts == import_report(JTJ).texts
+    assert notes(r) == []

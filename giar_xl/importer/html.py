@@ -84,10 +84,11 @@ def read_html(raw: bytes, source: str, sections: tuple[SectionSpec, ...],
     pub = _meta(root, "PubDate") or ""
     m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", pub)
     published = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+    page_title = root.findtext(".//title")
     for el in [e for e in root.iter(*_DROP) if e.getparent() is not None]:
         el.drop_tree()
     titles += [_flat(h) for h in root.iter("h1")]
-    titles += [t for t in (root.findtext(".//title"),) if t]
+    titles += [page_title] if page_title else []
     article = _article(root, sections)
     walker = _Walker(is_report_table)
     walker.walk(article)
@@ -97,20 +98,27 @@ def read_html(raw: bytes, source: str, sections: tuple[SectionSpec, ...],
 
 
 def _article(root, sections: tuple[SectionSpec, ...]):
-    """The smallest element holding the section headings (the article body)."""
-    anchors = [el for el in root.iter(*_BLOCK - {"table", "tbody", "thead", "tfoot", "tr"})
-               if len(_flat(el)) <= 40 and heading_index(_flat(el), sections, -1) is not None]
-    if len(anchors) < 2:
+    """The deepest element holding the most distinct section headings (the article body).
+
+    Not simply the common ancestor of all heading-like lines: a sidebar link
+    "一、总体情况说明" would then pull in the navigation and the footer.
+    """
+    found: dict[object, set[int]] = {}
+    depth: dict[object, int] = {}
+    for el in root.iter(*_BLOCK - {"table", "tbody", "thead", "tfoot", "tr"}):
+        text = _flat(el)
+        k = heading_index(text, sections, -1) if len(text) <= 40 else None
+        if k is None:
+            continue
+        for d, anc in enumerate([el, *el.iterancestors()]):
+            found.setdefault(anc, set()).add(k)
+    if not found or max(len(v) for v in found.values()) < 2:
         body = root.find("body")
         return body if body is not None else root
-    paths = [list(a.iterancestors())[::-1] + [a] for a in anchors]
-    common = None
-    for level in zip(*paths):
-        if all(x is level[0] for x in level):
-            common = level[0]
-        else:
-            break
-    return common if common is not None else root
+    best = max(len(v) for v in found.values())
+    for el in found:
+        depth[el] = sum(1 for _ in el.iterancestors())
+    return max((el for el, v in found.items() if len(v) == best), key=lambda el: depth[el])
 
 
 class _Walker:
