@@ -82,3 +82,9 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     assert code == 0, err
     doc = json.loads((tmp_path / "demo" / "史庄镇-2024.json").read_text("utf-8"))
     assert doc["agency"] == "获嘉县史庄镇" and doc["year"] == 2024
+    for suffix in (".xlsx", ".html", ".docx", ".txt"):
+        assert (tmp_path / "demo" / f"史庄镇-2024{suffix}").stat().st_size > 0
+    assert "错误 0 处" in stdout
+    # a second run does not overwrite without --force
+    assert run_cli("demo", "-o", tmp_path / "demo")[0] == 2
+    assert run_cli("demo", "-o", tmp_path / "demo", "--force")[0] == 0
