@@ -158,12 +158,9 @@ class PreviousIndex:
         return index
 
     def find(self, agency: str | None, path: str | Path | None = None,
-             alias: str | None = None) -> Match:
-        """Last year's file for a unit: by its former name, its name, then its file name."""
+             alias: str | None = None, alias_how: str = "上年名称") -> Match:
+        """Last year's file for a unit: by its name, its file name, then its former name."""
         attempts: list[tuple[str, dict[str, list[Entry]], str]] = []
-        if alias:
-            attempts += [("上年名称", self._by_agency, unit_key(alias)),
-                         ("上年名称", self._by_stem, unit_key(alias))]
         if agency:
             attempts.append(("机关名称", self._by_agency, unit_key(agency)))
         if path is not None and stem_key(path):
@@ -171,6 +168,9 @@ class PreviousIndex:
                          ("文件名", self._by_stem, stem_key(path))]
         if agency:
             attempts.append(("文件名", self._by_stem, unit_key(agency)))
+        if alias:
+            attempts += [(alias_how, self._by_agency, unit_key(alias)),
+                         (alias_how, self._by_stem, unit_key(alias))]
         for how, table, key in attempts:
             found = table.get(key, []) if key else []
             if len(found) == 1:
@@ -205,7 +205,11 @@ class PreviousResolver:
         self.unmatched: list[tuple[str, str]] = []  # (this file, why)
 
     def __call__(self, report: Report, path: str | Path) -> Report | None:
-        m = self.index.find(report.agency, path)
+        # distribute records which of last year's reports it carried over from: follow it,
+        # so a body renamed since last year is still matched
+        alias = report.meta.get("previous_agency") if isinstance(report.meta, dict) else None
+        m = self.index.find(report.agency, path, alias=alias if isinstance(alias, str) else None,
+                            alias_how="分发时记录的上年名称")
         if m.entry is None:
             self.unmatched.append((str(path), m.problem or ""))
             return None

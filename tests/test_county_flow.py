@@ -1,0 +1,262 @@
+"""A county's year, end to end: distribute → fill (by code) → validate → aggregate.
+
+Twelve units: ten return good workbooks (one of them with its 机关名称 retyped on
+the cover, one renamed since last year), one returns an unbalanced table, one
+returns a damaged file, and one returns nothing; a Word file and an Excel lock
+file lie in the folder too. The county totals are recomputed here from the
+numbers this test typed, not from anything the aggregator produced.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from giar_xl.checker import check
+from giar_xl.layout import places
+from giar_xl.reader import read_workbook
+from giar_xl.report import Report
+from giar_xl.spec import DEFAULT_FORMAT
+from giar_xl.spec.format2021 import T3_COLUMNS, t3_id
+from giar_xl.template import build_workbook
+
+from conftest import balanced_report, run_cli
+
+SPEC = DEFAULT_FORMAT
+WHERE = places(SPEC)
+COLS = [k for k, _ in T3_COLUMNS[:6]]
+UNITS = [f"测试县{n}人民政府" for n in ("城关镇", "东河镇", "西山乡", "南湖镇", "北岭乡", "石桥镇")] + \
+        [f"测试县{n}" for n in ("发展和改革局", "教育局", "公安局", "财政局", "自然资源局", "卫生健康委员会")]
+RENAMED_SINCE_LAST_YEAR = ("测试县北岭乡人民政府", "测试县北岭公社")  # (this year, last year)
+RETYPED = "测试县东河镇人民政府"  # the clerk retyped the cover name; the file name is kept
+UNBALANCED = "测试县教育局"
+DAMAGED = "测试县财政局"
+MISSING = "测试县公安局"
+NO_LAST_YEAR = "测试县卫生健康委员会"  # a new body: nothing to carry over
+TEXTS = balanced_report(0).texts
+
+
+def write_units(path: Path, encoding: str) -> None:
+    lines = ["单位名称,单位编码,上年名称"]
+    for i, name in enumerate(UNITS, 1):
+        old = RENAMED_SINCE_LAST_YEAR[1] if name == RENAMED_SINCE_LAST_YEAR[0] else ""
+        lines.append(f"{name},{i:03d},{old}")
+    path.write_bytes("\r\n".join(lines).encode(encoding))
+
+
+def last_year_folder(root: Path) -> dict[str, Report]:
+    """Last year's returns: workbooks (one under a clerk's own file name) and one JSON."""
+    root.mkdir()
+    out = {}
+    for i, name in enumerate(UNITS):
+        if name == NO_LAST_YEAR:
+            continue
+        agency = RENAMED_SINCE_LAST_YEAR[1] if name == RENAMED_SINCE_LAST_YEAR[0] else name
+        r = balanced_report(100 + i, agency=agency, year=2024)
+        out[name] = r
+        if i == 2:
+            (root / f"{agency}.json").write_text(r.dumps(), "utf-8")
+        elif i == 3:
+            build_workbook(root / "2024年度年报-终稿.xlsx", r)  # found by its 机关名称
+        else:
+            build_workbook(root / f"{agency}.xlsx", r)
+    return out
+
+
+def fill(path: Path, seed: int, *, agency: str | None = None, unbalance: bool = False) -> dict[str, object]:
+    """Type a year's figures into a distributed workbook with openpyxl, as a clerk would in Excel.
+
+    R2 (上年结转) is kept as distributed; R25 is chosen so that R1 + R2 = R24 + R25.
+    Returns the input values typed (the test's own record for the county totals).
+    """
+    rng = random.Random(seed)
+    wb = openpyxl.load_workbook(path)
+    typed: dict[str, object] = {}
+
+    def put(cid: str, value: object) -> None:
+        p = WHERE[cid]
+        wb[p.sheet][p.address] = value
+        typed[cid] = value
+
+    carried = {col: wb[WHERE[t3_id("R2", col)].sheet][WHERE[t3_id("R2", col)].address].value
+               for col in COLS}
+    for c in SPEC.value_cells:
+        if not c.is_input or c.row in ("R1", "R2", "R25"):
+            continue
+        put(c.id, round(rng.uniform(0, 30), 2) if c.kind == "amount" else rng.randint(0, 6))
+    for col in COLS:
+        results = sum(typed[t3_id(f"R{n}", col)] for n in range(3, 24))
+        new = max(0, results - carried[col]) + rng.randint(0, 3)
+        put(t3_id("R1", col), new)
+        typed[t3_id("R2", col)] = carried[col]
+        put(t3_id("R25", col), new + carried[col] - results + (1 if unbalance and col == "natural" else 0))
+    for pid, text in TEXTS.items():
+        p = WHERE[pid]
+        wb[p.sheet][p.address] = text
+    if agency is not None:
+        wb[WHERE["cover.agency"].sheet][WHERE["cover.agency"].address] = agency
+    wb.save(path)
+    return typed
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    root = tmp_path_factory.mktemp("county")
+    units_csv = root / "units.csv"
+    write_units(units_csv, "gbk")  # as Excel on Chinese Windows saves it
+    last = last_year_folder(root / "2024")
+    this = root / "2025"
+    code, out, err = run_cli("distribute", units_csv, "--year", "2025", "-o", this,
+                             "--previous", root / "2024")
+    assert code == 0, err
+    distributed = {p.name: read_workbook(p) for p in this.iterdir()}
+    typed = {}
+    for i, name in enumerate(UNITS):
+        path = this / f"{name}.xlsx"
+        if name == MISSING:
+            path.unlink()
+        elif name == DAMAGED:
+            fill(path, i)
+            data = path.read_bytes()
+            path.write_bytes(data[: len(data) // 2])  # a broken upload
+        else:
+            typed[name] = fill(path, i, unbalance=name == UNBALANCED,
+                               agency="测试县东河镇" if name == RETYPED else None)
+    (this / "城关镇的说明.docx").write_bytes(b"PK\x03\x04 not a workbook")
+    (this / f"~${UNITS[0]}.xlsx").write_bytes(b"\0" * 165)
+    return {"root": root, "units": units_csv, "this": this, "last": last, "typed": typed,
+            "distributed": distributed, "distribute_out": out}
+
+
+def test_distribute_prefills_carry_over_column_by_column(county):
+    for name, last in county["last"].items():
+        r = county["distributed"][f"{name}.xlsx"]
+        assert r.agency == name and r.year == 2025
+        for col in COLS:
+            assert r.values[t3_id("R2", col)] == last.values[t3_id("R25", col)], (name, col)
+            assert r.cells[t3_id("R2", col)].formula is None  # still an input the clerk can correct
+        # last year's figures ride along for the continuity rules
+        assert r.previous["t3.carry_forward.natural"] == last.values["t3.carry_forward.natural"]
+        assert r.previous["t2.normative.in_force"] == last.values["t2.normative.in_force"]
+    new = county["distributed"][f"{NO_LAST_YEAR}.xlsx"]
+    assert all(new.values[t3_id("R2", col)] == 0 for col in COLS) and new.previous == {}
+    out = county["distribute_out"]
+    assert "预填“上年结转”：11 个单位" in out
+    assert f"{RENAMED_SINCE_LAST_YEAR[0]} ← {RENAMED_SINCE_LAST_YEAR[1]}.xlsx（上年名称" in out
+    assert NO_LAST_YEAR in out.split("没有找到上年报告")[1]
+
+
+def test_continuity_rules_see_the_carried_figures(county):
+    """Changing a prefilled R2 is allowed but the checker points at it (Y01, 提示)."""
+    r = read_workbook(county["this"] / f"{UNITS[0]}.xlsx")
+    assert not [f for f in check(r) if f.code == "Y01"]
+    r.values[t3_id("R2", "natural")] += 1
+    y01 = [f for f in check(r) if f.code == "Y01"]
+    assert len(y01) == 1 and y01[0].severity == "提示" and y01[0].cell == WHERE[t3_id("R2", "natural")].address
+
+
+def test_validate_folder_matches_last_year_by_name_then_file_name(county):
+    code, out, err = run_cli("validate", county["this"], "--previous", county["root"] / "2024")
+    assert code == 2  # the damaged file and the Word file cannot be read
+    assert "~$" not in out  # lock files are not reports
+    assert f"{DAMAGED}.xlsx（无法读取）" in out and "城关镇的说明.docx（无法读取）" in out
+    # 8 good + the unbalanced one are matched: the retyped cover by its file name, the
+    # body renamed since last year by the name distribute recorded in its workbook
+    assert "上年报告：已对应 9 个文件，未能对应 1 个。" in err
+    assert f"按分发时记录的上年名称对应：{county['this'] / (RENAMED_SINCE_LAST_YEAR[0] + '.xlsx')}" in err
+    assert f"未能对应：{county['this'] / (NO_LAST_YEAR + '.xlsx')}" in err
+    assert f"按文件名对应：{county['this'] / (RETYPED + '.xlsx')} ← {RETYPED}.xlsx" in err
+
+
+def expected_totals(typed: dict[str, dict[str, object]], names: list[str]) -> dict[str, float]:
+    """County totals computed here: sums of what was typed, totals as the format defines them."""
+    out: dict[str, float] = {}
+    for c in SPEC.value_cells:
+        if c.is_input:
+            out[c.id] = round(sum(typed[n][c.id] for n in names), 6)
+    for table in ("t4", "t3"):  # R24 column sums first, then the 总计 row sums
+        for c in SPEC.value_cells:
+            if c.table == table and c.row == "R24" and c.col != "total":
+                out[c.id] = sum(out[t3_id(f"R{n}", c.col)] for n in range(3, 24))
+        for c in SPEC.value_cells:
+            if c.table == table and not c.is_input and c.col == "total":
+                out[c.id] = sum(out[x] for x in c.formula_of)
+    return out
+
+
+def status_rows(path: Path) -> dict[str, tuple]:
+    ws = openpyxl.load_workbook(path)["汇总情况"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "序号")
+    return {(r[1] or Path(r[2]).name): r for r in rows[head + 1:]}
+
+
+def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
+    out = county["root"] / "county.xlsx"
+    code, stdout, err = run_cli("aggregate", county["this"], "--units", county["units"], "-o", out,
+                                "--name", "测试县")
+    assert code == 2, err  # unreadable files among the returns
+    good = [n for n in UNITS if n not in (MISSING, DAMAGED, UNBALANCED)]
+    expected = expected_totals(county["typed"], good)
+    r = read_workbook(out)
+    assert r.agency == "测试县（9 个单位汇总）" and r.year == 2025
+    for cid, v in expected.items():
+        assert r.values[cid] == pytest.approx(v), cid
+    # an identity total is the template's formula, not a typed number
+    assert r.cells[t3_id("R24", "total")].formula is not None
+    findings = check(r)
+    assert not [f for f in findings if f.severity == "错误"], [f.message for f in findings]
+
+    rows = status_rows(out)
+    assert rows[MISSING][4] == "未交"
+    assert rows[DAMAGED][4] == "无法读取" and rows[DAMAGED][10]
+    assert rows[UNBALANCED][4] == "有错误，未汇总" and rows[UNBALANCED][5] >= 1
+    assert "I1" not in (rows[UNBALANCED][10] or "") and "相差 1" in rows[UNBALANCED][10]
+    assert rows[RETYPED][4] == "已汇总" and "按文件名对应" in rows[RETYPED][10]
+    assert rows["城关镇的说明.docx"][4] == "无法读取"
+    assert rows[f"~${UNITS[0]}.xlsx"][4] == "已忽略"
+    assert sum(1 for row in rows.values() if row[4] == "已汇总") == 9
+    assert "有错误，未汇总（1 个）" in stdout and UNBALANCED in stdout
+
+    html = out.with_suffix(".html").read_text("utf-8")
+    assert "本汇总不完整" in html and MISSING in html and "未交" in html
+    assert f">{int(expected[t3_id('R1', 'total')])}</td>" in html  # the county's 本年新收 总计
+
+
+def test_aggregate_force_counts_the_unbalanced_unit_and_says_so(county):
+    out = county["root"] / "forced.xlsx"
+    code, stdout, _ = run_cli("aggregate", county["this"], "--units", county["units"], "-o", out,
+                              "--force")
+    assert code == 2
+    names = [n for n in UNITS if n not in (MISSING, DAMAGED)]
+    expected = expected_totals(county["typed"], names)
+    r = read_workbook(out)
+    assert r.values["t3.carry_forward.natural"] == expected["t3.carry_forward.natural"]
+    assert r.values[t3_id("R1", "total")] == expected[t3_id("R1", "total")]
+    # the forced unit's imbalance shows in the county total too, where the checker finds it
+    assert [f for f in check(r) if f.code == "I1" and f.severity == "错误"]
+    assert status_rows(out)[UNBALANCED][4] == "有错误，已强制汇总"
+    assert "有错误，已强制汇总（1 个）" in stdout
+
+
+def test_county_previous_figures_are_summed_for_its_own_continuity(county):
+    """Units carried last year's figures; the county workbook carries their sum."""
+    out = county["root"] / "county.xlsx"
+    r = read_workbook(out)
+    # the new body carried none, so the county has no complete last-year figure to compare
+    assert r.previous == {}
+    good = [n for n in UNITS if n not in (MISSING, DAMAGED, UNBALANCED, NO_LAST_YEAR)]
+    files = [county["this"] / f"{n}.xlsx" for n in good]
+    out2 = county["root"] / "with-previous.xlsx"
+    code, _, _ = run_cli("aggregate", *files, "-o", out2)
+    assert code == 0
+    r2 = read_workbook(out2)
+    want = sum(county["last"][n].values["t3.carry_forward.natural"] for n in good)
+    assert r2.previous["t3.carry_forward.natural"] == want
+    # R2 was carried over in every unit, so the county's R2 meets last year's county R25
+    assert not [f for f in check(r2) if f.code == "Y01" or f.severity == "错误"]
+    r2.values[t3_id("R2", "natural")] += 1
+    assert [f for f in check(r2) if f.code == "Y01"]
