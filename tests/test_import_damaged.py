@@ -295,3 +295,14 @@ def test_old_site_layout_table_with_sidebar(tmp_path):
     assert (r.agency, r.year) == ("平潭综合实验区交通与建设局", 2025)
     assert r.texts == import_report(JTJ).texts
     assert notes(r) == []
+
+
+def test_heading_like_line_inside_a_section_is_not_a_heading(tmp_path):
+    text = SHIZHUANG.read_text("utf-8").replace("（二）依申请公开：", "二、主动公开情况\n（二）依申请公开：")
+    p = tmp_path / "lookalike.txt"
+    p.write_text(text, "utf-8")
+    r = import_report(p)
+    assert r.texts["s1.active"].endswith("\n二、主动公开情况")
+    assert r.texts["s1.request"] == "2024年1-12月，史庄镇无依申请公开信息。"
+    assert all(v == 0 for v in r.values.values())
+    assert notes(r) == []

@@ -16,7 +16,7 @@ from ..errors import GiarError, UnreadableInput
 from ..report import Report
 from ..spec import DEFAULT_FORMAT, FormatSpec
 from .document import Document, Para, TableBlock, note
-from .sections import heading_index, parse_title, split_section, strip_signature
+from .sections import find_headings, parse_title, split_section, strip_signature
 from .tables import TableReader
 
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -88,15 +88,14 @@ def build_report(doc: Document, spec: FormatSpec = DEFAULT_FORMAT,
     notes = list(doc.notes)
     sections = spec.sections
     placed: list[tuple[int, Para | TableBlock]] = []
-    found: set[int] = set()
+    paras = [b for b in doc.blocks if isinstance(b, Para)]
+    headings = {id(paras[i]): k for i, k in find_headings([p.text for p in paras], sections).items()}
+    found = set(headings.values())
     current = -1
     for block in doc.blocks:
-        if isinstance(block, Para):
-            k = heading_index(block.text, sections, current)
-            if k is not None:
-                current = k
-                found.add(k)
-                continue
+        if id(block) in headings:
+            current = headings[id(block)]
+            continue
         placed.append((current, block))
 
     # title: the page's own metadata first, then the lines before section 一

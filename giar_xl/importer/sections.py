@@ -36,20 +36,49 @@ def parse_title(text: str) -> tuple[str, int] | None:
     return agency, int(m.group(2))
 
 
+_MIN_HEADING = 0.6  # similarity to the spec's heading, after the section number
+
+
+def heading_score(text: str, section: SectionSpec) -> float:
+    """How much ``text`` looks like the section's heading (0 when it cannot be it)."""
+    s = norm(text)
+    if len(s) > 40 or not s.startswith(section.number) or len(s) <= len(section.number):
+        return 0.0
+    rest = s[len(section.number):].lstrip("、.,:：")
+    want = norm(section.heading)[len(section.number):].lstrip("、")
+    ratio = difflib.SequenceMatcher(None, rest, want).ratio()
+    return ratio if ratio >= _MIN_HEADING else 0.0
+
+
 def heading_index(text: str, sections: tuple[SectionSpec, ...], after: int) -> int | None:
     """The index of the section whose heading ``text`` is, looking only past ``after``."""
-    s = norm(text)
-    if len(s) > 40:
-        return None
-    for k in range(after + 1, len(sections)):
-        sec = sections[k]
-        if not s.startswith(sec.number) or len(s) <= len(sec.number):
-            continue
-        rest = s[len(sec.number):].lstrip("、.,:：")
-        want = norm(sec.heading)[len(sec.number):].lstrip("、")
-        if difflib.SequenceMatcher(None, rest, want).ratio() >= 0.6:
-            return k
-    return None
+    return next((k for k in range(after + 1, len(sections)) if heading_score(text, sections[k])), None)
+
+
+def find_headings(texts: list[str], sections: tuple[SectionSpec, ...]) -> dict[int, int]:
+    """Which lines are the section headings: line index → section index.
+
+    The headings must come in order; among the orders possible, the one that
+    finds the most sections and resembles the spec most wins, so a sub-head
+    "二、主动公开情况" inside section 一 does not steal section 二's place.
+    """
+    cands = [(i, k, sc) for i, t in enumerate(texts) for k, sec in enumerate(sections)
+             if (sc := heading_score(t, sec))]
+    best: list[float] = []
+    back: list[int | None] = []
+    for j, (i, k, sc) in enumerate(cands):
+        total, prev = sc, None
+        for jj in range(j):
+            if cands[jj][0] < i and cands[jj][1] < k and best[jj] + sc > total:
+                total, prev = best[jj] + sc, jj
+        best.append(total)
+        back.append(prev)
+    out: dict[int, int] = {}
+    j = max(range(len(cands)), key=best.__getitem__, default=None)
+    while j is not None:
+        out[cands[j][0]] = cands[j][1]
+        j = back[j]
+    return out
 
 
 def split_subhead(text: str) -> tuple[str, str] | None:

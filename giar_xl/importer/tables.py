@@ -21,7 +21,6 @@ from .document import Row, TableBlock, has_digit, is_value_like, norm, note, par
 
 ERROR, HINT = "错误", "提示"
 _NUMBERING = re.compile(r"^(\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、)")
-_TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
 
 @dataclass(frozen=True)
@@ -120,6 +119,9 @@ class TableReader:
 
     def __post_init__(self) -> None:
         self.index = SpecIndex.of(self.spec)
+
+    def table_name(self, key: str) -> str:
+        return f"表{self.spec.section_of_table(key).number}"  # "表三", as clerks call it
 
     def is_report_table(self, texts: list[str]) -> bool:
         """Does a table mention any label of tables 二–四 (else it is page layout)?"""
@@ -232,8 +234,8 @@ class TableReader:
         n = len(target.ids)
         while len(values) > n and not values[-1].strip():
             values = values[:-1]  # empty padding cells at the end of a row
-        name = f"{_TABLE_NAMES[target.table]}“{target.label}”行" if target.label else \
-            f"{_TABLE_NAMES[target.table]}数字行"
+        name = f"{self.table_name(target.table)}“{target.label}”行" if target.label else \
+            f"{self.table_name(target.table)}数字行"
         if len(values) != n:
             self.attempted.add((target.table, target.order))
             self.notes.append(note(ERROR, row.pos, f"{name}应有 {n} 个数，实有 {len(values)} 个，"
@@ -261,7 +263,7 @@ class TableReader:
         """Check what was read against the spec and return the values (None where unknown)."""
         values: dict[str, RawValue] = {c.id: None for c in self.spec.value_cells}
         for t in self.spec.tables:
-            name = _TABLE_NAMES[t.key]
+            name = self.table_name(t.key)
             if self.is_2019 and t.key == "t2":
                 continue  # 2019 columns mean other things: nothing of it is a 2021 number
             if not self._headers_ok(t):
@@ -293,15 +295,15 @@ class TableReader:
             return True
         if not found:
             if self.matched_rows.get(t.key):
-                self.notes.append(note(HINT, t.title, f"{_TABLE_NAMES[t.key]}没有表头，"
+                self.notes.append(note(HINT, t.title, f"{self.table_name(t.key)}没有表头，"
                                        "数字按标准格式的列顺序读取。"))
             return True
         if Counter(found) == Counter(expected):
-            self.notes.append(note(ERROR, t.title, f"{_TABLE_NAMES[t.key]}的列标题顺序与标准格式不同，"
+            self.notes.append(note(ERROR, t.title, f"{self.table_name(t.key)}的列标题顺序与标准格式不同，"
                                    "无法确定每个数属于哪一列，这张表未导入。"))
             return False
         missing = list((Counter(expected) - Counter(found)).elements())
         if missing and not self.is_2019:
-            self.notes.append(note(HINT, t.title, f"{_TABLE_NAMES[t.key]}的表头缺少："
+            self.notes.append(note(HINT, t.title, f"{self.table_name(t.key)}的表头缺少："
                                    + "、".join(dict.fromkeys(missing)) + "（数字按标准格式的列顺序读取）。"))
         return True
