@@ -306,3 +306,12 @@ def test_heading_like_line_inside_a_section_is_not_a_heading(tmp_path):
     assert r.texts["s1.request"] == "2024年1-12月，史庄镇无依申请公开信息。"
     assert all(v == 0 for v in r.values.values())
     assert notes(r) == []
+
+
+def test_gbk_page_without_declaration(tmp_path):
+    html = JTJ.read_text("utf-8").replace('<meta charset="UTF-8" />', "")
+    p = tmp_path / "gbk.html"
+    p.write_bytes(html.encode("gb18030"))
+    r = import_report(p)
+    assert_cells(r, JTJ_2025)
+    assert [n["message"] for n in notes(r)] == ["网页没有声明编码，内容也不是 UTF-8，已按 GB18030 读取。"]

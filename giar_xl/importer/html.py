@@ -47,10 +47,13 @@ def decode_html(raw: bytes, source: str) -> tuple[str, list[dict]]:
     for enc in tries:
         try:
             codecs.lookup(enc)
-            return raw.decode(enc), ([] if enc == (declared or "utf-8") else [note(
-                "提示", "网页编码", f"网页声明的编码与内容不符，已按 {enc} 读取。")])
+            text = raw.decode(enc)
         except (LookupError, UnicodeDecodeError):
             continue
+        if enc == (declared or "utf-8"):
+            return text, []
+        why = f"网页声明的编码（{declared}）与内容不符" if declared else "网页没有声明编码，内容也不是 UTF-8"
+        return text, [note("提示", "网页编码", f"{why}，已按 {enc.upper()} 读取。")]
     raise UnreadableInput("无法识别网页的文字编码（既不是 UTF-8，也不是 GBK）。", file=source)
 
 
