@@ -10,6 +10,7 @@ would need two full loads (formulas, then cached values) per file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -219,61 +220,84 @@ def load(path: str | Path, wanted: set[str] | None = None) -> WorkbookData:
 
 
 def _read_sheet(z: _Zip, part: str, sheet: SheetData, strings: list[str], dates: set[int]) -> None:
-    root = z.xml(part)
-    if root is None:
+    data = z.read(part)
+    if data is None:
         return
+    _refuse_dtd(data, part, z.path)
     shared: dict[str, tuple[str, str]] = {}  # si → (master address, formula text)
     count = 0
-    for c in root.iterfind("m:sheetData/m:row/m:c", NS):
-        count += 1
-        if count > MAX_CELLS_PER_SHEET:
-            raise UnreadableInput(f"工作表使用的单元格超过 {MAX_CELLS_PER_SHEET} 个，不像是年度报告，已拒绝读取。",
-                                  file=z.path, sheet=sheet.name)
-        addr = c.get("r")
-        if not addr:
-            continue
-        t = c.get("t", "n")
-        cell = RawCell()
-        f = c.find("m:f", NS)
-        if f is not None:
-            text = f.text or ""
-            si = f.get("si")
-            if f.get("t") == "shared" and si is not None:
-                if text:
-                    shared[si] = (addr, text)
-                elif si in shared:
-                    text = _translate(shared[si][1], shared[si][0], addr)
-            cell.formula = "=" + text if text else None
-        v = c.find("m:v", NS)
-        if t == "inlineStr":
-            is_ = c.find("m:is", NS)
-            if is_ is not None:
-                cell.value, cell.has_value = _text(is_), True
-        elif v is not None and v.text is not None:
-            cell.has_value = True
-            raw = v.text
-            if t == "s":
-                try:
-                    cell.value = strings[int(raw)]
-                except (ValueError, IndexError):
-                    raise UnreadableInput(f"单元格 {addr} 引用了不存在的共享字符串，文件已损坏。",
-                                          file=z.path, sheet=sheet.name) from None
-            elif t in ("str",):
+    # streaming: a sheet with a million used rows is refused after MAX_CELLS_PER_SHEET
+    # cells without building its tree
+    events = etree.iterparse(io.BytesIO(data), events=("end",), tag=(M + "c", M + "row", M + "mergeCell"),
+                             resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True)
+    try:
+        for _, el in events:
+            if el.tag == M + "row":
+                el.clear()
+                continue
+            if el.tag == M + "mergeCell":
+                if el.get("ref"):
+                    sheet.merges.add(el.get("ref"))
+                continue
+            count += 1
+            if count > MAX_CELLS_PER_SHEET:
+                raise UnreadableInput(f"工作表使用的单元格超过 {MAX_CELLS_PER_SHEET} 个，不像是年度报告，已拒绝读取。",
+                                      file=z.path, sheet=sheet.name)
+            _read_cell(el, z, sheet, strings, dates, shared)
+    except etree.XMLSyntaxError as e:
+        raise UnreadableInput(f"部件“{part}”不是有效的 XML（{e.msg}），文件可能已损坏。",
+                              file=z.path, sheet=sheet.name) from None
+
+
+def _read_cell(c: etree._Element, z: _Zip, sheet: SheetData, strings: list[str], dates: set[int],
+               shared: dict[str, tuple[str, str]]) -> None:
+    addr = c.get("r")
+    if not addr:
+        return
+    t = c.get("t", "n")
+    cell = RawCell()
+    f = c.find("m:f", NS)
+    if f is not None:
+        text = f.text or ""
+        si = f.get("si")
+        if f.get("t") == "shared" and si is not None:
+            if text:
+                shared[si] = (addr, text)
+            elif si in shared:
+                text = _translate(shared[si][1], shared[si][0], addr)
+        cell.formula = "=" + text if text else None
+    v = c.find("m:v", NS)
+    if t == "inlineStr":
+        is_ = c.find("m:is", NS)
+        if is_ is not None:
+            cell.value, cell.has_value = _text(is_), True
+    elif v is not None and v.text is not None:
+        cell.has_value = True
+        raw = v.text
+        if t == "s":
+            try:
+                cell.value = strings[int(raw)]
+            except (ValueError, IndexError):
+                raise UnreadableInput(f"单元格 {addr} 引用了不存在的共享字符串，文件已损坏。",
+                                      file=z.path, sheet=sheet.name, cell=addr) from None
+        elif t == "str":
+            cell.value = raw
+        elif t == "b":
+            cell.value = raw.strip() in ("1", "true")
+        elif t == "e":
+            cell.value, cell.error = raw, True
+        else:
+            try:
+                cell.value = _number(raw)
+            except ValueError:
                 cell.value = raw
-            elif t == "b":
-                cell.value = raw.strip() in ("1", "true")
-            elif t == "e":
-                cell.value, cell.error = raw, True
-            else:
-                try:
-                    cell.value = _number(raw)
-                except ValueError:
-                    cell.value = raw
+            try:
                 cell.is_date = int(c.get("s", "0") or 0) in dates
-        sheet.cells[addr] = cell
-    for mc in root.iterfind("m:mergeCells/m:mergeCell", NS):
-        if mc.get("ref"):
-            sheet.merges.add(mc.get("ref"))
+            except ValueError:
+                cell.is_date = False
+    sheet.cells[addr] = cell
+    c.clear()
 
 
 def _translate(formula: str, origin: str, dest: str) -> str:
