@@ -1,19 +1,30 @@
 #!/usr/bin/env python3
-"""Regenerate docs/rules.md from the rule catalogue; with --check, only say whether it is stale."""
+"""Regenerate what the rule catalogue publishes: docs/rules.md and schemas/findings.schema.json.
+
+With --check, write nothing and exit 1 when either committed copy is stale.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from giar_xl.checker.docs import RULES_DOC, render_rules_doc, write_rules_doc
+from giar_xl.checker.docs import RULES_DOC, render_rules_doc
+from giar_xl.schema import SCHEMA_DIR, render_schemas
+
+SCHEMA = "findings.schema.json"
 
 
 def main(argv: list[str]) -> int:
+    wanted = {RULES_DOC: render_rules_doc(), SCHEMA_DIR / SCHEMA: render_schemas()[SCHEMA]}
+    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
     if "--check" in argv:
-        fresh = RULES_DOC.exists() and RULES_DOC.read_text("utf-8") == render_rules_doc()
-        print("docs/rules.md is up to date" if fresh else "docs/rules.md is stale: run scripts/gen_rules_doc.py")
-        return 0 if fresh else 1
-    print(f"wrote {write_rules_doc()}")
+        for p in stale:
+            print(f"stale: {p} (run scripts/gen_rules_doc.py)")
+        return 1 if stale else 0
+    for p in stale:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(wanted[p], "utf-8")
+        print(f"wrote {p}")
     return 0
 
 

@@ -72,8 +72,9 @@ def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                 yield ctx.finding(rule, rid=vc.id, expected=should, actual=typed,
                                   formula=template_formula)
         elif state == "altered" and want == "altered":
-            yield ctx.finding(rule, rid=vc.id, expected=template_formula,
-                              actual=ctx.report.cells[vc.id].formula)
+            got = ctx.report.cells[vc.id].formula
+            yield ctx.finding(rule, rid=vc.id, expected=template_formula, actual=got,
+                              want=template_formula, got=got)
         elif state == "intact" and want == "stale_cache":
             rec = ctx.report.cells[vc.id]
             should = ctx.claimed(vc.id)

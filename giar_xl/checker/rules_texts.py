@@ -18,7 +18,7 @@ COVER = [
          Case("B3 填“测试县某某镇人民政府”"), params={"test": "agency"}),
     Rule("C02", "cover.year", "报告年度未填或无法识别", ERROR, "cover",
          "报告年度为空，或不是“2025”“2025年”这样的四位年份。",
-         "报告年度应为四位数字年份，实为 {actual}。", _COVER,
+         "报告年度应为四位数字年份，实为{actual}。", _COVER,
          Case("封面 B4 报告年度填“二〇二五”", cover={"year": "二〇二五"}, at="cover.year"),
          Case("B4 填“2025年”", cover={"year": "2025年"}), params={"test": "year_missing"}),
     Rule("C03", "cover.year_future", "报告年度在未来", ERROR, "cover",
@@ -34,7 +34,7 @@ COVER = [
          params={"test": "year_early", "first_year": 2021}),
     Rule("C05", "cover.published", "发布日期不合理", WARNING, "cover",
          "发布日期无法识别（应为“2026-01-20”或“2026年1月20日”），早于统计期结束，或晚于今天。",
-         "发布日期应为 {expected}，实为 {actual}。", "发布日期在报告年度之后、不晚于今天",
+         "发布日期应为{expected}，实为{actual}。", "发布日期在报告年度之后、不晚于今天",
          Case("2025 年度报告的发布日期填 2025-12-15", cover={"published": "2025-12-15"},
               at="cover.published"),
          Case("发布日期 2026年1月20日", cover={"published": "2026年1月20日"}),
@@ -42,7 +42,7 @@ COVER = [
     Rule("C06", "cover.published_late", "发布晚于法定期限", WARNING, "cover",
          "《政府信息公开条例》第四十九条：部门的年度报告于每年 1 月 31 日前公布，"
          "人民政府的年度报告于 3 月 31 日前公布（机关名称以“人民政府”结尾的按 3 月 31 日）。",
-         "发布日期 {actual} 晚于法定期限（次年{deadline}）。", "按期发布年度报告",
+         "发布日期{actual}晚于法定期限（次年{deadline}）。", "按期发布年度报告",
          Case("某某镇人民政府 2025 年度报告 2026-04-15 发布", cover={"published": "2026-04-15"},
               at="cover.published"),
          Case("2026-03-20 发布", cover={"published": "2026-03-20"}),
@@ -98,7 +98,7 @@ NARRATIVE = [
     Rule("N05", "text.fee_notice", "有逾期未缴费申请却称未收费", WARNING, "fee_notice",
          "表三“申请人逾期未按收费通知要求缴纳费用”大于 0，说明本年发出过收费通知，"
          "而第六部分称未收取费用：请写明收费通知及缴费情况。",
-         "表三有 {count} 件申请因逾期未缴费不再处理，第六部分却称 {actual}。",
+         "表三有 {count} 件申请因逾期未缴费不再处理，第六部分却称{actual}。",
          "收费通知情况与第六部分一致",
          Case("表三 D27 填 1（D8 相应改为 1），第六部分写“未收取信息处理费”",
               values={"t3.other_unpaid.natural": 1, "t3.disclosed.natural": 1}, at="s6.fees"),
@@ -108,6 +108,18 @@ NARRATIVE = [
          params={"row": t3_id("R22", "total"), "part": "s6.fees", "none_charged": _FEES_NONE}),
 ]
 
+NARRATIVE.append(
+    Rule("N06", "text.government_supervision", "人民政府未写考核、评议、追责情况", WARNING,
+         "mentions_all",
+         "机关是人民政府（名称以“人民政府”结尾）时，第一部分的监督保障应写明工作考核、社会评议和"
+         "责任追究结果情况（国办公开办函〔2021〕30号）。",
+         "人民政府的年度报告应写明{missing}情况。", "人民政府写明考核、评议、责任追究结果",
+         Case("某某镇人民政府的监督保障只写了“加强组织领导”",
+              texts={"s1.supervision": "加强组织领导，明确专人负责政务公开工作。"}, at="s1.supervision"),
+         Case("写了“纳入年度考核，接受社会评议，未发生责任追究情况”"),
+         params={"part": "s1.supervision", "agency_suffix": "人民政府",
+                 "topics": (("工作考核", ("考核",)), ("社会评议", ("评议",)),
+                            ("责任追究结果", ("责任追究", "追责", "问责")))}))
 NARRATIVE.append(
     Rule("N07", "text.topic_unseen", "整段叙述中未见应写主题", WARNING, "required_text",
          "某部分没有分段、整段写在“总述”中（如从网页导入的报告）时，按关键词查找各必填主题；"
@@ -121,18 +133,7 @@ NARRATIVE.append(
               texts={"s5.intro": "本年度工作仍存在一些问题和不足。下一步将加强培训。",
                      "s5.problems": "", "s5.measures": ""}),
          params={"skip": WARNED_PARTS, "as_one_text": True}))
-NARRATIVE.append(
-    Rule("N06", "text.government_supervision", "人民政府未写考核、评议、追责情况", WARNING,
-         "mentions_all",
-         "机关是人民政府（名称以“人民政府”结尾）时，第一部分的监督保障应写明工作考核、社会评议和"
-         "责任追究结果情况（国办公开办函〔2021〕30号）。",
-         "人民政府的年度报告应写明{missing}情况。", "人民政府写明考核、评议、责任追究结果",
-         Case("某某镇人民政府的监督保障只写了“加强组织领导”",
-              texts={"s1.supervision": "加强组织领导，明确专人负责政务公开工作。"}, at="s1.supervision"),
-         Case("写了“纳入年度考核，接受社会评议，未发生责任追究情况”"),
-         params={"part": "s1.supervision", "agency_suffix": "人民政府",
-                 "topics": (("工作考核", ("考核",)), ("社会评议", ("评议",)),
-                            ("责任追究结果", ("责任追究", "追责", "问责")))}))
+
 
 YEARS = [
     Rule("Y01", "years.carry_over", "上年结转与上年报告不衔接", WARNING, "carry_over",
