@@ -113,7 +113,7 @@ def _article(root, sections: tuple[SectionSpec, ...]):
         k = heading_index(text, sections, -1) if len(text) <= 40 else None
         if k is None:
             continue
-        for d, anc in enumerate([el, *el.iterancestors()]):
+        for anc in [el, *el.iterancestors()]:
             found.setdefault(anc, set()).add(k)
     if not found or max(len(v) for v in found.values()) < 2:
         body = root.find("body")
