@@ -132,3 +132,55 @@ def test_values_that_are_not_numbers_in_disguise_are_text():
     found = check(r, today=CASE_TODAY)
     assert [(f.code, f.cell, f.actual) for f in found] == [
         ("V04", "B9", "nan"), ("V04", "B12", "True"), ("V03", "B13", "１２")]
+
+
+@pytest.mark.parametrize("text, said", [
+    ("本年新收政府信息公开申请数量为5件。", 5),
+    ("本年新收到政府信息公开申请共计十二件，其中…", 12),
+    ("本年新收政府信息公开申请５件。", 5),
+    ("全年发生行政复议2起、行政诉讼0起。", 2),
+])
+def test_numbers_quoted_in_many_ways_are_read(text, said):
+    r = base_report()
+    r.texts["s1.request"] = text
+    found = check(r, today=CASE_TODAY)
+    assert [(f.code, f.actual) for f in found] == [("N04", said)]
+
+
+@pytest.mark.parametrize("text", [
+    "本年新收政府信息公开申请4件，均已办结。",
+    "全年未发生政府信息公开行政复议、行政诉讼案件。",
+    "本年新收政府信息公开申请四件。",
+    "本年度行政复议、行政诉讼各0件。",
+])
+def test_text_that_agrees_or_quotes_nothing_is_quiet(text):
+    r = base_report()
+    r.texts["s1.request"] = text
+    assert check(r, today=CASE_TODAY) == []
+
+
+def test_copied_text_with_a_paragraph_added_is_still_alike_and_rewritten_text_is_not():
+    from giar_xl.checker.narrative import similarity
+
+    last = " ".join(v for k, v in base_report().texts.items() if k.startswith("s1."))
+    padded = last.replace("4件", "9件") + "此外，本年还开展了政务公开日活动。"
+    assert similarity(padded, last) >= 0.85
+    rewritten = " ".join(v for k, v in base_previous().texts.items() if k.startswith("s1."))
+    assert similarity(rewritten, last) < 0.3
+
+
+@pytest.mark.parametrize("published, code", [
+    ("2026-01-20", None), ("2026年1月20日", None), ("2026/3/31", None),
+    ("2026-02-30", "C05"), ("一月", "C05"), ("2026-07-01", "C05"), ("2026-04-01", "C06"),
+])
+def test_publication_dates(published, code):
+    r = base_report()
+    r.published = published
+    assert [f.code for f in check(r, today=CASE_TODAY)] == ([code] if code else [])
+
+
+def test_a_department_publishes_by_31_january():
+    r = base_report()
+    r.agency, r.published = "测试县教育局", "2026-02-10"
+    (f,) = check(r, today=CASE_TODAY)
+    assert (f.code, f.expected) == ("C06", "2026-01-31")

@@ -99,7 +99,7 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
             if when is None or too_early or when > ctx.today:
                 yield ctx.finding(rule, rid="cover.published", actual=r.published,
                                   expected=f"{year + 1}年内的日期" if year else "年-月-日")
-        elif when is not None and year is not None and when.year == year + 1:
+        elif when is not None and year is not None and when.year == year + 1 and when <= ctx.today:
             # 条例 art. 49: departments by 31 January; a government's report by 31 March
             government = (r.agency or "").strip().endswith(rule.params["government_suffix"])
             month, day = (3, 31) if government else (1, 31)
@@ -184,7 +184,8 @@ def quoted_numbers(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         if any(v is None for v in values):
             continue
         table = tidy_sum(values)
-        pattern = re.compile(re.escape(phrase) + gap + numeral + r"\s*件")
+        # reports count applications in 件 and cases also in 起 or 宗
+        pattern = re.compile(re.escape(phrase) + gap + numeral + r"\s*[件起宗]")
         for section in ctx.spec.sections:
             for part in section.parts:
                 for m in pattern.finditer(ctx.report.texts.get(part.id) or ""):
