@@ -164,3 +164,43 @@ def test_cells_without_tabs_and_a_blank_cell_are_not_guessed(tmp_path):
     assert all(r.values[f"t3.new.{c}"] is None for c in ("natural", "business", "total"))
     assert any("应有 7 个数，实有 6 个" in n["message"] for n in r.meta["import_notes"]
                if n["severity"] == "错误")
+
+
+def word_html(text: str) -> bytes:
+    """The 2024 report as Word's "save as web page" writes it: MsoNormal, o:p, GB2312."""
+    from giar_xl.importer.text import _read_cells
+    from giar_xl.importer.document import Para
+
+    def p(s: str) -> str:
+        s = s.replace("&", "&amp;").replace("<", "&lt;")
+        return (f"<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0'><span "
+                f"style='font-family:仿宋_GB2312;mso-hansi-font-family:\"Times New Roman\"'>"
+                f"{s.replace(chr(10), '<br>')}<o:p></o:p></span></p>\n")
+
+    out = ["<html xmlns:o='urn:schemas-microsoft-com:office:office'><head>"
+           "<meta http-equiv=Content-Type content='text/html; charset=gb2312'>"
+           "<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>x</o:Author>"
+           "</o:DocumentProperties></xml><![endif]--></head><body lang=ZH-CN><div class=WordSection1>"]
+    for block in _read_cells(text.split("\n")):
+        if isinstance(block, Para):
+            out.append(p(block.text))
+            continue
+        out.append("<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>")
+        for row in block.rows:
+            out.append("<tr>" + "".join(
+                f"<td valign=top>{p(c) if c.strip() else '<p class=MsoNormal><o:p>&nbsp;</o:p></p>'}</td>"
+                for c in row.cells) + "</tr>")
+        out.append("</table>\n<p class=MsoNormal><span lang=EN-US><o:p>&nbsp;</o:p></span></p>")
+    out.append("</div></body></html>")
+    return "".join(out).encode("gb2312", errors="strict")
+
+
+def test_word_exported_html(tmp_path):
+    page = tmp_path / "report.htm"
+    page.write_bytes(word_html(SHIZHUANG.read_text("utf-8")))
+    r = import_report(page)
+    expected = load_example()
+    assert (r.agency, r.year) == (expected.agency, expected.year)
+    assert r.values == expected.values
+    assert r.texts == expected.texts
+    assert r.meta["import_notes"] == []
