@@ -158,6 +158,8 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | None = None,
               year: int | None = None, force: bool = False,
               exclude: tuple[Path, ...] = ()) -> Aggregation:
     files = expand_inputs(sources, exclude)
+    # newest first: when a unit sent a file twice, the first one met (the latest) counts
+    files.sort(key=lambda f: (-_mtime(f), str(f)))
     if not files:
         raise GiarError("没有找到要汇总的文件。", file=", ".join(str(s) for s in sources))
     index = UnitIndex(units) if units else None
@@ -223,6 +225,13 @@ def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None
     first_file[(row.key, y)] = f.name
     by_year.setdefault(y, Totals()).add(report)
     return row
+
+
+def _mtime(f: Path) -> float:
+    try:
+        return f.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _majority_year(rows: list[StatusRow]) -> int | None:
