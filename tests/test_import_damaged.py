@@ -315,3 +315,22 @@ def test_gbk_page_without_declaration(tmp_path):
     r = import_report(p)
     assert_cells(r, JTJ_2025)
     assert [n["message"] for n in notes(r)] == ["网页没有声明编码，内容也不是 UTF-8，已按 GB18030 读取。"]
+
+
+def test_table_split_over_two_tables_with_repeated_headers(tmp_path):
+    """Pasted from Word across a page break: table 三 in two pieces, headers repeated."""
+    root = jtj_tree()
+    t3 = article_tables(root)[1]
+    rows = t3_rows(root)
+    second = lxml.html.fragment_fromstring("<table><tbody></tbody></table>")
+    body = second.xpath("./tbody")[0]
+    for tr in rows[:3]:
+        body.append(copy.deepcopy(tr))
+    start = rows.index(row_of(root, "本机关不掌握"))
+    for tr in rows[start:]:
+        body.append(tr)  # moves it out of the first table
+    t3.addnext(second)
+    second.addprevious(lxml.html.fragment_fromstring("<p>（续表）</p>"))
+    r = import_report(save(root, tmp_path / "split.html"))
+    assert_cells(r, JTJ_2025)
+    assert notes(r, "错误") == []
