@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from ..layout import Place, _compact as compact_refs, expected_formula, places
@@ -63,6 +64,12 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+@lru_cache(maxsize=4096)
+def standard_formula(spec: FormatSpec, cid: str) -> str:
+    """The template's formula for a cell, normalised (computed once per cell)."""
+    return normalise_formula(expected_formula(spec, cid))
+
+
 def sum_refs(formula: str) -> set[tuple[int, int]] | None:
     """The cells a plain "=SUM(A1:B2,C3)" adds up, or None for any other formula."""
     m = _SUM.match(normalise_formula(formula))
@@ -104,6 +111,7 @@ class CheckContext:
         # provenance: the report came from a workbook and names its cells
         self.from_workbook = bool(self.report.cells)
         self._claimed: dict[str, Number | None] = {}
+        self._states: dict[str, str] = {}
 
     # ------------------------------------------------------------ places
     def locate(self, rid: str) -> tuple[str | None, str | None]:
@@ -138,6 +146,12 @@ class CheckContext:
     def formula_state(self, vc: ValueCell) -> str:
         """For a derived cell: "intact", "overwritten", "altered", "missing", or "data"
         (a report without a workbook: the total is a number like any other)."""
+        state = self._states.get(vc.id)
+        if state is None:
+            state = self._states[vc.id] = self._formula_state(vc)
+        return state
+
+    def _formula_state(self, vc: ValueCell) -> str:
         rec = self.report.cells.get(vc.id)
         if self.report.values_only and rec is not None:
             return "data"  # an open book's values through xlwings: no formula text to judge
@@ -150,7 +164,7 @@ class CheckContext:
     def formula_intact(self, vc: ValueCell, formula: str) -> bool:
         """The template's SUM, or the same SUM after Excel moved it with inserted rows
         (its ranges then also cover the inserted blank cells, which add nothing)."""
-        if normalise_formula(formula) == normalise_formula(expected_formula(self.spec, vc.id)):
+        if normalise_formula(formula) == standard_formula(self.spec, vc.id):
             return True
         sheet = self.locate(vc.id)[0]
         refs = sum_refs(formula)

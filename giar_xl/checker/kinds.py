@@ -63,26 +63,25 @@ def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     want = rule.params["state"]
     for vc in _derived_with_record(ctx):
         state = ctx.formula_state(vc)
-        template_formula = ctx.expected_formula(vc)
         if state == "overwritten" and want in ("overwritten_wrong", "overwritten_right"):
             typed = ctx.report.values.get(vc.id)
             should = ctx.recomputed(vc)
             right = is_number(typed) and should is not None and abs(typed - should) < 1e-9
             if right == (want == "overwritten_right"):
                 yield ctx.finding(rule, rid=vc.id, expected=should, actual=typed,
-                                  formula=template_formula)
+                                  formula=ctx.expected_formula(vc))
         elif state == "altered" and want == "altered":
-            got = ctx.report.cells[vc.id].formula
+            got, template_formula = ctx.report.cells[vc.id].formula, ctx.expected_formula(vc)
             yield ctx.finding(rule, rid=vc.id, expected=template_formula, actual=got,
                               want=template_formula, got=got)
         elif state == "intact" and want == "stale_cache":
             rec = ctx.report.cells[vc.id]
-            should = ctx.claimed(vc.id)
-            if not rec.has_cache or should is None:
+            should = ctx.claimed(vc.id) if rec.has_cache else None
+            if should is None:
                 continue
             if not is_number(rec.cached) or abs(rec.cached - should) > 1e-9:
                 yield ctx.finding(rule, rid=vc.id, expected=should, actual=rec.cached,
-                                  formula=template_formula)
+                                  formula=ctx.expected_formula(vc))
 
 
 # ---------------------------------------------------------------- identities
