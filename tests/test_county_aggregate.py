@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from giar_xl.county.aggregate import (DUPLICATE, IGNORED, OTHER_YEAR, SUMMED, SUMMED_OUTSIDE,
-                                      MISSING, Totals, aggregate, county_report)
+from giar_xl.county.aggregate import (DUPLICATE, IGNORED, OTHER_YEAR, REFUSED, SUMMED,
+                                      SUMMED_OUTSIDE, MISSING, Totals, aggregate, county_report)
 from giar_xl.county.progress import progress
 from giar_xl.county.units import Unit
 from giar_xl.reader import read_workbook
@@ -61,6 +61,18 @@ def test_same_unit_twice_is_summed_once_and_other_years_are_left_out(tmp_path):
     # asked for 2024, only the 2024 report counts
     agg24 = aggregate([tmp_path / "a"], year=2024)
     assert agg24.totals.units == 1 and len(by_state(agg24, OTHER_YEAR)) == 2
+
+
+def test_an_older_clean_copy_does_not_stand_in_for_a_newer_refused_one(tmp_path):
+    build_workbook(tmp_path / "甲镇-旧.xlsx", report(1, "测试县甲镇人民政府"))
+    bad = report(2, "测试县甲镇人民政府")
+    bad.values["t3.carry_forward.natural"] += 1  # I1 broken
+    build_workbook(tmp_path / "甲镇-新.xlsx", bad)
+    os.utime(tmp_path / "甲镇-新.xlsx", (2e9, 2e9))
+    agg = aggregate([tmp_path])
+    assert agg.totals.units == 0
+    assert [Path(r.file).name for r in by_state(agg, REFUSED)] == ["甲镇-新.xlsx"]
+    assert [Path(r.file).name for r in by_state(agg, DUPLICATE)] == ["甲镇-旧.xlsx"]
 
 
 def test_units_list_marks_missing_and_outside_units(tmp_path):

@@ -217,12 +217,14 @@ def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None
         row.state, row.note = DUPLICATE, f"与“{first_file[(row.key, y)]}”是同一单位；" + row.note
         row.key = None  # the first file stands for the unit
         return row
+    # the newest file stands for the unit even when it is refused: an older clean copy
+    # is what the unit replaced, not a fallback to sum instead
+    first_file[(row.key, y)] = f.name
     if errors and not force:
         row.state = REFUSED
         return row
     if errors:
         row.state = FORCED
-    first_file[(row.key, y)] = f.name
     by_year.setdefault(y, Totals()).add(report)
     return row
 
