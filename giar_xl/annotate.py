@@ -16,20 +16,27 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import GiarError, UnreadableInput
-from .fileio import write_bytes
+from .fileio import check_writable, write_bytes
 from .layout import BINDING_SHEET
 from .results import (COLUMN_WIDTHS, COLOURED_CELL, RESULTS_SHEET, colour_plan, dump_coloured,
                       load_coloured, restore_colour, result_rows)
 from .safety import write_value
 
 
-def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
-             force: bool = False) -> Path:
+def check_target(source: str | Path, output: str | Path, force: bool) -> None:
+    """Refuse a bad output before any work is done."""
     src, out = Path(source), Path(output)
     if src.resolve() == out.resolve():
         raise GiarError("标注结果不能写回原文件，请指定另一个输出文件。", file=str(out))
     if out.suffix.lower() != src.suffix.lower():
         raise GiarError(f"输出文件的扩展名应与原文件一致（{src.suffix}），以免丢失宏和按钮。", file=str(out))
+    check_writable(out, force)
+
+
+def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
+             force: bool = False) -> Path:
+    src, out = Path(source), Path(output)
+    check_target(src, out, force)
     try:
         wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
     except Exception as e:  # openpyxl raises many types on damaged files

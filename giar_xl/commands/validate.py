@@ -60,10 +60,12 @@ def _with_progress(files: list[str]) -> Iterable[str]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式：text 中文文字；json 机器可读（见 schemas/findings.schema.json）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
+@click.option("--annotate", "annotate_path", type=click.Path(dir_okay=False),
+              help="另存一份带“校验结果”工作表、问题单元格涂色的副本（原文件不变；WPS 用户适用）")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
 @click.pass_context
 def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | None, fmt: str,
-            output: str | None, force: bool) -> None:
+            output: str | None, annotate_path: str | None, force: bool) -> None:
     """校验填好的工作簿（.xlsx/.xlsm）或报告数据（.json），一次列出全部问题。
 
     退出码：0 没有错误；1 有“错误”级问题；2 用法错误或文件无法读取。
@@ -72,6 +74,12 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     previous = load_report(previous_path) if previous_path and resolve is None else None
     # folders are checked file by file (Excel's "~$" lock files left out)
     paths = [str(f) for f in expand_inputs(files) if not is_lock_file(f)] or list(files)
+    if annotate_path and (len(paths) != 1 or Path(paths[0]).suffix.lower() not in (".xlsx", ".xlsm")):
+        raise GiarError("--annotate 只能用于单个工作簿（.xlsx 或 .xlsm）。")
+    if annotate_path:
+        from ..annotate import check_target
+
+        check_target(paths[0], annotate_path, force)
     results = [check_file(f, previous, resolve) for f in _with_progress(paths)]
     text = render_json(results) if fmt == "json" else render_text(results)
     if output:
@@ -81,4 +89,9 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         click.echo(text, nl=False)
     if resolve is not None:
         click.echo("\n".join(resolve.summary_lines()), err=True)
+    if annotate_path and results[0].readable:
+        from ..annotate import annotate
+
+        annotate(paths[0], results[0].findings, annotate_path, force=force)
+        click.echo(f"已另存带校验结果的副本：{annotate_path}", err=True)
     ctx.exit(summarize(results).exit_code)
