@@ -203,6 +203,7 @@ def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
     expected = expected_totals(county["typed"], good)
     r = read_workbook(out)
     assert r.agency == "测试县（9 个单位汇总）" and r.year == 2025
+    assert r.structure == []  # the added status sheet leaves the standard layout intact
     for cid, v in expected.items():
         assert r.values[cid] == pytest.approx(v), cid
     # an identity total is the template's formula, not a typed number

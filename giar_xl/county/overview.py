@@ -18,8 +18,8 @@ from ..report import Report
 from ..safety import write_value
 from ..spec import DEFAULT_FORMAT
 from ..template import build_workbook
-from .aggregate import (COUNTED, DUPLICATE, FORCED, IGNORED, KEY_FIGURES, MISSING, OTHER_YEAR,
-                        REFUSED, SUMMED, SUMMED_OUTSIDE, UNREADABLE, Aggregation)
+from .aggregate import (DUPLICATE, FORCED, IGNORED, KEY_FIGURES, MISSING, OTHER_YEAR,
+                        REFUSED, SUMMED, SUMMED_OUTSIDE, UNREADABLE, Aggregation, total_of)
 
 STATUS_SHEET = "汇总情况"
 COLUMNS = (("序号", 6), ("单位", 30), ("文件", 36), ("年度", 8), ("状态", 18), ("错误数", 8),
@@ -153,8 +153,6 @@ def _template() -> jinja2.Template:
 
 
 def overview_html(report: Report, agg: Aggregation, *, generated: datetime | None = None) -> str:
-    from .aggregate import total_of
-
     shown = Report(format_id=report.format_id, agency=report.agency, year=report.year,
                    values={c.id: total_of(agg.totals, c.id) for c in report.spec.value_cells})
     tables = [{"key": t.key, "title": t.title,
@@ -178,4 +176,4 @@ def html_path_for(output: Path) -> Path:
     return output.with_suffix(".html")
 
 
-__all__ = ["COUNTED", "STATUS_SHEET", "county_workbook", "html_path_for", "overview_html"]
+__all__ = ["STATUS_SHEET", "county_workbook", "html_path_for", "overview_html"]
