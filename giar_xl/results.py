@@ -51,9 +51,12 @@ def link(sheet: str | None, cell: str | None) -> str:
     """A HYPERLINK formula that jumps to the cell (works in Excel, WPS and LibreOffice)."""
     if not sheet:
         return ""
-    target = f"'{sheet}'!{cell or 'A1'}"
+    # a renamed sheet's name is the clerk's text: quote it for the reference ('') and for the
+    # formula's string literals (""), so it can neither break nor extend the formula
+    target = "'" + sheet.replace("'", "''") + f"'!{cell or 'A1'}"
     shown = f"{sheet}!{cell}" if cell else sheet
-    return f'=HYPERLINK("#{target}","{shown}")'
+    q = lambda t: t.replace('"', '""')  # noqa: E731
+    return f'=HYPERLINK("#{q(target)}","{q(shown)}")'
 
 
 def result_rows(findings: Sequence[Any], source: str | None = None) -> list[list[Any]]:
