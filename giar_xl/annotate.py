@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import xlsx
 from .errors import GiarError, UnreadableInput
 from .fileio import check_writable, write_bytes
 from .layout import BINDING_SHEET
@@ -37,8 +39,12 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
              force: bool = False) -> Path:
     src, out = Path(source), Path(output)
     check_target(src, out, force)
+    _bounded(src)
     try:
         wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    except DefusedXmlException:
+        raise UnreadableInput("工作簿中含有 DTD/实体声明，这不是正常的工作簿内容，已拒绝标注。",
+                              file=str(src)) from None
     except Exception as e:  # openpyxl raises many types on damaged files
         raise UnreadableInput(f"无法打开工作簿进行标注（{type(e).__name__}）。", file=str(src)) from None
     binding = wb[BINDING_SHEET] if BINDING_SHEET in wb.sheetnames else None
@@ -74,3 +80,25 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
 
 def _fill(cell: Any, colour: str | None) -> None:
     cell.fill = PatternFill("solid", fgColor=colour.lstrip("#")) if colour else PatternFill(None)
+
+
+def _bounded(src: Path) -> None:
+    """Refuse what would make openpyxl inflate or parse without limit, before it opens the file.
+
+    The strict reader bounds the parts it reads (and refuses DTDs and sheets with too many
+    cells); openpyxl also inflates the parts the reader skips (theme, drawings, comments),
+    so their declared sizes, which zipfile never exceeds when inflating, are bounded too.
+    """
+    xlsx.load(src)
+    import zipfile
+
+    with zipfile.ZipFile(src) as zf:
+        total = 0
+        for info in zf.infolist():
+            if info.file_size > xlsx.MAX_PART_BYTES:
+                raise UnreadableInput(f"部件“{info.filename}”解压后超过 {xlsx.MAX_PART_BYTES // 2**20} MB，"
+                                      "已拒绝标注（可能是压缩炸弹）。", file=str(src))
+            total += info.file_size
+        if total > xlsx.MAX_TOTAL_BYTES:
+            raise UnreadableInput(f"工作簿解压后超过 {xlsx.MAX_TOTAL_BYTES // 2**20} MB，已拒绝标注。",
+                                  file=str(src))
