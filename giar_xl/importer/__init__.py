@@ -19,6 +19,9 @@ from .document import Document, Para, TableBlock, note
 from .sections import find_headings, parse_title, split_section, strip_signature
 from .tables import TableReader
 
+# a report page is well under 1 MB (a few MB with inline images); larger is the wrong file,
+# and reading it would take minutes (docs/limits.md)
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
 _SAVE_AS = "请在浏览器中打开报告网页，“另存为”“网页，仅 HTML”（.html）；或复制网页全文，粘贴到记事本后保存为 .txt。"
@@ -54,6 +57,10 @@ def import_report(path: str | Path, *, spec: FormatSpec = DEFAULT_FORMAT,
     if p.suffix.lower() in FOREIGN_SUFFIXES:
         raise UnreadableInput(FOREIGN_SUFFIXES[p.suffix.lower()], file=str(p))
     try:
+        size = p.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise UnreadableInput(f"文件超过 {MAX_IMPORT_BYTES // 2**20} MB，不像是一份年度报告网页或文本，已拒绝读取。",
+                                  file=str(p))
         raw = p.read_bytes()
     except OSError as e:
         raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
