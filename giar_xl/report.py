@@ -124,9 +124,16 @@ class Report:
                    source=source)
 
 
+# a report's JSON is some 30 KB; far larger is the wrong file (docs/limits.md)
+MAX_JSON_BYTES = 20 * 1024 * 1024
+
+
 def load_json_report(path: str | Path) -> Report:
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_JSON_BYTES:
+            raise UnreadableInput(f"文件超过 {MAX_JSON_BYTES // 2**20} MB，不像是一份报告数据，已拒绝读取。",
+                                  file=str(p))
         raw = p.read_bytes()
     except OSError as e:
         raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
@@ -139,6 +146,8 @@ def load_json_report(path: str | Path) -> Report:
     except json.JSONDecodeError as e:
         raise UnreadableInput(f"不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）。",
                               file=str(p)) from None
+    except RecursionError:  # "[[[[…" nested thousands deep
+        raise UnreadableInput("JSON 嵌套层数过多，不是报告数据。", file=str(p)) from None
     return Report.from_json(doc, source=str(p))
 
 
