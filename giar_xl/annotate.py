@@ -42,10 +42,10 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
     _bounded(src)
     try:
         wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
-    except DefusedXmlException:
-        raise UnreadableInput("工作簿中含有 DTD/实体声明，这不是正常的工作簿内容，已拒绝标注。",
-                              file=str(src)) from None
     except Exception as e:  # openpyxl raises many types on damaged files
+        if isinstance(e, DefusedXmlException) or isinstance(e.__cause__, DefusedXmlException):
+            raise UnreadableInput("工作簿中含有 DTD/实体声明，这不是正常的工作簿内容，已拒绝标注。",
+                                  file=str(src)) from None
         raise UnreadableInput(f"无法打开工作簿进行标注（{type(e).__name__}）。", file=str(src)) from None
     binding = wb[BINDING_SHEET] if BINDING_SHEET in wb.sheetnames else None
     if binding is not None:
