@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import GiarError, OutputExists
+
+
+_OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+               errno.EROFS: "磁盘或文件夹只读", errno.ENOTDIR: "路径中有一段不是文件夹",
+               errno.ENAMETOOLONG: "文件名太长", errno.EINVAL: "文件名含有不允许的字符"}
+
+
+def write_error(e: OSError, path: str | os.PathLike) -> GiarError:
+    """A failed write (full disk, read-only folder, bad name) as a Chinese message (exit 2)."""
+    reason = _OS_REASONS.get(e.errno, e.strerror or str(e))
+    return GiarError(f"无法写入（{reason}），已有文件未改动。", file=str(path))
 
 
 def check_writable(path: str | os.PathLike, force: bool) -> Path:
@@ -18,8 +30,11 @@ def check_writable(path: str | os.PathLike, force: bool) -> Path:
     if p.exists() and p.is_dir():
         raise GiarError("输出路径是一个文件夹，不能写成文件。", file=str(p))
     parent = p.parent if str(p.parent) else Path(".")
-    if not parent.exists():
-        parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if not parent.exists():
+            parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_error(e, p) from None
     return p
 
 
@@ -30,15 +45,20 @@ def atomic_path(path: str | os.PathLike, force: bool = False) -> Iterator[Path]:
     On any exception the temporary file is removed and the target is untouched.
     """
     target = check_writable(path, force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are ordinary files
+    except OSError as e:
+        raise write_error(e, target) from None
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         if target.exists() and not force:  # appeared meanwhile
             raise OutputExists(str(target))
         os.replace(tmp_path, target)
+    except OSError as e:  # a full disk mid-write: the target is untouched, the temporary file goes
+        raise write_error(e, target) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
