@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
+from .a1 import column_index, column_letter, split
 from .errors import GiarError
 from .layout import BINDING_SHEET, places
 from .reader import report_from_data
@@ -53,12 +52,10 @@ def _extent(sheet: str) -> str:
     rows, cols = 1, 1
     for p in places(spec).values():
         if p.sheet == sheet:
-            col = "".join(ch for ch in p.address if ch.isalpha())
-            from openpyxl.utils import column_index_from_string
-
-            rows = max(rows, int(p.address[len(col):]))
-            cols = max(cols, column_index_from_string(col))
-    return f"A1:{get_column_letter(cols + 2)}{rows + EXTRA_ROWS}"
+            col, row = split(p.address)
+            rows = max(rows, row)
+            cols = max(cols, column_index(col))
+    return f"A1:{column_letter(cols + 2)}{rows + EXTRA_ROWS}"
 
 
 def _cell_value(v: Any) -> Any:
@@ -87,7 +84,7 @@ def read_book(book: Any) -> tuple[WorkbookData, dict[str, Any]]:
             for c, v in enumerate(row if isinstance(row, list) else [row], start=1):
                 v = _cell_value(v)
                 if v is not None:
-                    data.cells[f"{get_column_letter(c)}{r}"] = RawCell(
+                    data.cells[f"{column_letter(c)}{r}"] = RawCell(
                         value=v, has_value=True, is_date=isinstance(v, (dt.date, dt.datetime)))
         sheets[sh.name] = data
     return WorkbookData(book.name, sheets, order, {}, values_only=True), handles
@@ -117,7 +114,7 @@ def check_book(book: Any) -> str:
     else:
         results.clear_contents()
     rows = result_rows(findings, book.name)
-    results.range(f"A1:{get_column_letter(len(rows[0]))}{len(rows)}").value = rows
+    results.range(f"A1:{column_letter(len(rows[0]))}{len(rows)}").value = rows
     summary = summary_text(findings)
     book.app.alert(summary + ("" if not findings else "\n详见“校验结果”工作表。"), title=TITLE)
     return summary

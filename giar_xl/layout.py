@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from openpyxl.utils import get_column_letter
-
+from .a1 import a1, column_index, split
 from .spec import FormatSpec, GridCell, IdentityInstance, SectionSpec, TableSpec
 
 BINDING_SHEET = "_giar"
@@ -22,11 +21,6 @@ STATUS_LABEL = "勾稽检查"
 BALANCED = "✓ 平衡"
 UNBALANCED = "✗ 不平衡：差 "
 NOT_NUMBER = "✗ 有空白或非数字"
-
-
-def a1(row: int, col: int) -> str:
-    """1-based row and column to an A1 address."""
-    return f"{get_column_letter(col)}{row}"
 
 
 def grid_address(cell: GridCell, top: int = GRID_TOP) -> str:
@@ -104,10 +98,8 @@ def expected_formula(spec: FormatSpec, cid: str) -> str | None:
 
 def _compact(refs: list[str]) -> str:
     """Join addresses as ranges where they are contiguous in one row or column."""
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
-    coords = [coordinate_from_string(r) for r in refs]
-    cols = [column_index_from_string(c) for c, _ in coords]
+    coords = [split(r) for r in refs]
+    cols = [column_index(c) for c, _ in coords]
     rows = [r for _, r in coords]
     same_row = len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols)))
     same_col = len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows)))

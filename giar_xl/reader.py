@@ -14,9 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
-
 from . import xlsx
+from .a1 import column_index, column_letter, split
 from .errors import UnreadableInput
 from .layout import BINDING_SHEET, defined_name, grid_address, grid_range, places
 from .report import CellRecord, Report, StructureNote
@@ -233,8 +232,8 @@ def _shift(positions: dict[str, tuple[str, str] | None], spec: FormatSpec, cid: 
     if pos is None:
         return 0, 0
     std = places(spec)[cid].address
-    (c0, r0), (c1, r1) = coordinate_from_string(std), coordinate_from_string(pos[1])
-    return r1 - r0, column_index_from_string(c1) - column_index_from_string(c0)
+    (c0, r0), (c1, r1) = split(std), split(pos[1])
+    return r1 - r0, column_index(c1) - column_index(c0)
 
 
 def _check_labels(data: xlsx.WorkbookData, spec: FormatSpec,
@@ -254,8 +253,8 @@ def _check_labels(data: xlsx.WorkbookData, spec: FormatSpec,
                 continue
             dr, dc = _shift(positions, spec, row_values[g.r]) if g.r in row_values else (0, 0)
             std = grid_address(g)
-            col, row = coordinate_from_string(std)
-            address = f"{get_column_letter(column_index_from_string(col) + dc)}{row + dr}"
+            col, row = split(std)
+            address = f"{column_letter(column_index(col) + dc)}{row + dr}"
             cell = sheet.cells.get(address)
             actual = "" if cell is None or cell.value is None else str(cell.value)
             if normalise_label(actual) != normalise_label(g.text):

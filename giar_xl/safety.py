@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 # Text starting with one of these becomes a formula when typed, pasted or opened as CSV
 # in Excel, WPS or LibreOffice (formula injection).
@@ -15,7 +16,7 @@ _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def write_value(cell: Cell, value: Any) -> None:
+def write_value(cell: "Cell", value: Any) -> None:
     """Store ``value`` in ``cell``; text is always text, never a formula.
 
     openpyxl turns any string starting with "=" into a formula, so strings are

@@ -66,7 +66,6 @@ def render_text(results: CheckResult | Sequence[CheckResult] | Sequence[Finding]
 
 
 def summary_table(items: list[CheckResult]) -> list[str]:
-    s = summarize(items)
     lines = ["汇总：", f"  {'错误':>4} {'提示':>4}  文件"]
     for r in items:
         if r.readable:

@@ -1,1 +1,1 @@
-"""Click commands, one module each (see giar_xl.cli.COMMAND_MODULES)."""
+"""Click commands, one module each (see giar_xl.cli.COMMANDS)."""
