@@ -93,10 +93,10 @@ def expected_formula(spec: FormatSpec, cid: str) -> str | None:
         return None
     where = places(spec)
     refs = [where[x].address for x in vc.formula_of]
-    return "=SUM(" + _compact(refs) + ")"
+    return "=SUM(" + compact_refs(refs) + ")"
 
 
-def _compact(refs: list[str]) -> str:
+def compact_refs(refs: list[str]) -> str:
     """Join addresses as ranges where they are contiguous in one row or column."""
     coords = [split(r) for r in refs]
     cols = [column_index(c) for c, _ in coords]

@@ -22,7 +22,8 @@ from .report import CellRecord, Report, StructureNote
 from .spec import DEFAULT_FORMAT, FORMATS, FormatSpec
 from .text import normalise_label
 
-_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+# a defined name's reference: 'Sheet name'!$D$6 (quotes doubled inside the name)
+NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 def read_workbook(path: str | Path) -> Report:
@@ -114,7 +115,7 @@ def _positions(data: xlsx.WorkbookData, spec: FormatSpec,
     for cid, place in places(spec).items():
         ref = data.defined_names.get(defined_name(cid))
         if ref is not None:
-            m = _REF.match(ref)
+            m = NAME_REF.match(ref)
             if m is None:  # "#REF!": the cell was deleted with its row or column
                 notes.append(StructureNote("missing_name", f"“{place.label}”所在的单元格已被删除（行或列被删除）。",
                                            place.sheet, place.address, place.address, ref))

@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..layout import Place, _compact as compact_refs, expected_formula, places
+from ..layout import Place, compact_refs, expected_formula, places
 from ..report import Report
 from ..spec import FormatSpec, ValueCell
 from .findings import Finding

@@ -18,7 +18,7 @@ from .. import xlsx
 from ..errors import GiarError
 from ..inputs import load_report
 from ..layout import defined_name, places
-from ..reader import _REF
+from ..reader import NAME_REF
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from .progress import progress
@@ -104,7 +104,7 @@ def light_cover(path: Path) -> tuple[str | None, int | str | None]:
     out: list[object] = []
     for pid in ("cover.agency", "cover.year"):
         sheet, address = where[pid].sheet, where[pid].address
-        m = _REF.match(data.defined_names.get(defined_name(pid), ""))
+        m = NAME_REF.match(data.defined_names.get(defined_name(pid), ""))
         if m:
             sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
             address = f"{m.group(3)}{m.group(4)}"
