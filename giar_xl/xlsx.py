@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -76,7 +78,8 @@ class _Zip:
         self.total = 0
         try:
             self.zf = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError,
+                struct.error):  # a damaged central directory: unknown versions, bad lengths
             raise UnreadableInput("文件已损坏或不是 .xlsx 工作簿（无法作为压缩包打开）。请重新保存为 .xlsx 后再试。",
                                   file=self.path) from None
         except OSError as e:
@@ -90,7 +93,7 @@ class _Zip:
             with self.zf.open(name) as fh:
                 data = fh.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile, NotImplementedError,
-                RuntimeError, ValueError) as e:
+                RuntimeError, ValueError, zlib.error) as e:
             raise UnreadableInput(f"压缩包内的部件“{name}”已损坏（{type(e).__name__}），请重新保存文件。",
                                   file=self.path) from None
         if len(data) > MAX_PART_BYTES:
@@ -166,13 +169,21 @@ def _date_styles(z: _Zip) -> set[int]:
     custom = {}
     for nf in root.iterfind("m:numFmts/m:numFmt", NS):
         code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", nf.get("formatCode", ""))
-        custom[int(nf.get("numFmtId", "0"))] = bool(re.search(r"[ymdYMD]", code)) and "0" not in code
+        custom[_int(nf.get("numFmtId"))] = bool(re.search(r"[ymdYMD]", code)) and "0" not in code
     out = set()
     for i, xf in enumerate(root.iterfind("m:cellXfs/m:xf", NS)):
-        fid = int(xf.get("numFmtId", "0"))
+        fid = _int(xf.get("numFmtId"))
         if fid in DATE_FORMAT_IDS or custom.get(fid):
             out.add(i)
     return out
+
+
+def _int(text: str | None) -> int:
+    """A style index as stored; a damaged one ("1e400", "x") counts as the general format."""
+    try:
+        return int(text or "0")
+    except ValueError:
+        return 0
 
 
 def serial_to_date(serial: float, date1904: bool = False) -> dt.date:
@@ -277,7 +288,10 @@ def _read_cell(c: etree._Element, z: _Zip, sheet: SheetData, strings: list[str],
         raw = v.text
         if t == "s":
             try:
-                cell.value = strings[int(raw)]
+                index = int(raw)
+                if index < 0:  # Python would take it from the end
+                    raise IndexError(index)
+                cell.value = strings[index]
             except (ValueError, IndexError):
                 raise UnreadableInput(f"单元格 {addr} 引用了不存在的共享字符串，文件已损坏。",
                                       file=z.path, sheet=sheet.name, cell=addr) from None
