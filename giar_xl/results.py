@@ -7,8 +7,11 @@ Both routes show the same rows and colour the same cells; only the writing diffe
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
+
+from openpyxl.utils import column_index_from_string
 
 from .layout import BINDING_SHEET, places
 from .spec import DEFAULT_FORMAT, FormatSpec
@@ -23,6 +26,7 @@ COLOURED_CELL = (BINDING_SHEET, "B6")
 # template fills, restored when a colour is cleared (see template/styles.py)
 INPUT_FILL = "#FFFFFF"
 FORMULA_FILL = "#EDEDED"
+_ADDRESS = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
 
 
 def summary_text(findings: Sequence[Any]) -> str:
@@ -102,5 +106,12 @@ def load_coloured(text: Any) -> list[tuple[str, str]]:
         doc = json.loads(text)
     except json.JSONDecodeError:
         return []
-    return [(str(s), str(a)) for s, a in doc if isinstance(s, str) and isinstance(a, str)] \
-        if isinstance(doc, list) and all(isinstance(x, list) and len(x) == 2 for x in doc) else []
+    if not (isinstance(doc, list) and all(isinstance(x, list) and len(x) == 2 for x in doc)):
+        return []
+    # the memo sits in a cell anyone can edit: an address Excel would not take ("A0") is dropped
+    return [(s, a) for s, a in doc if isinstance(s, str) and isinstance(a, str) and _is_address(a)]
+
+
+def _is_address(text: str) -> bool:
+    m = _ADDRESS.match(text)
+    return bool(m) and column_index_from_string(m.group(1)) <= 16384 and int(m.group(2)) <= 1_048_576
