@@ -281,3 +281,37 @@ def test_written_workbooks_are_complete_zips(folder, tmp_path):
     for name in ("t.xlsx", "a.xlsx", "c.xlsx"):
         with zipfile.ZipFile(io.BytesIO((tmp_path / name).read_bytes())) as z:
             assert z.testzip() is None, name
+
+
+# ------------------------------------------------------------------ the 校验 button
+def _button_payload(path: Path, memo: str | None = None) -> dict:
+    xw = pytest.importorskip("xlwings")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True)
+    sheets = []
+    for ws in wb.worksheets:
+        values = [["" if c.value is None else c.value for c in row]
+                  for row in ws.iter_rows(min_row=1, max_row=max(ws.max_row, 6), max_col=max(ws.max_column, 2))]
+        if ws.title == BINDING_SHEET and memo is not None:
+            values[5][1] = memo
+        sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": []})
+    return {"client": "Microsoft Office Scripts", "version": xw.__version__,
+            "book": {"name": "<b>年报</b>.xlsm", "active_sheet_index": 0, "selection": "A1"}, "sheets": sheets}
+
+
+@pytest.mark.parametrize("memo", [None, "不是 JSON", '[["不存在的表", "A1"]]', '[["封面", "A0"], ["封面", "ZZZZ9"]]',
+                                  '{"a": 1}', "[[1, 2]]"])
+def test_button_keeps_clerk_text_inert_and_survives_a_damaged_memo(folder, memo):
+    xw = pytest.importorskip("xlwings")
+    from giar_xl.button import check_book
+
+    book = xw.Book(json=_button_payload(folder / "this.xlsx", memo))
+    summary = check_book(book)
+    assert "错误" in summary  # "=1+1" in a number cell
+    actions = book.json()["actions"]
+    assert actions[-1]["func"] == "alert"
+    written = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    formulas = [v for v in written if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
+    assert formulas and all(v.startswith('=HYPERLINK("#') for v in formulas), formulas
+    assert any(isinstance(v, str) and v.startswith("'") and "=1+1" in v for v in written)
