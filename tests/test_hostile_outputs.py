@@ -315,3 +315,23 @@ def test_button_keeps_clerk_text_inert_and_survives_a_damaged_memo(folder, memo)
     formulas = [v for v in written if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
     assert formulas and all(v.startswith('=HYPERLINK("#') for v in formulas), formulas
     assert any(isinstance(v, str) and v.startswith("'") and "=1+1" in v for v in written)
+
+
+@pytest.mark.parametrize("damage", ["deleted", "emptied", "extra"])
+def test_button_on_a_book_with_a_sheet_deleted_or_emptied(folder, damage):
+    xw = pytest.importorskip("xlwings")
+    from giar_xl.button import check_book
+
+    payload = _button_payload(folder / "this.xlsx")
+    if damage == "deleted":
+        payload["sheets"] = [s for s in payload["sheets"] if s["name"] != "三、依申请公开"]
+    elif damage == "emptied":
+        next(s for s in payload["sheets"] if s["name"] == "三、依申请公开")["values"] = [[""]]
+    else:
+        payload["sheets"].append({"name": "=cmd|' /C calc'!A0", "values": [["<script>"]],
+                                  "pictures": [], "tables": []})
+    book = xw.Book(json=payload)
+    summary = check_book(book)
+    assert "错误" in summary
+    actions = book.json()["actions"]
+    assert actions[-1]["func"] == "alert"
