@@ -91,6 +91,18 @@ def ole_file(encrypted: bool = False) -> bytes:
     return body + b"\x00" * 2048
 
 
+def encrypted(good: bytes) -> bytes:
+    """The workbook saved with an opening password (Agile encryption, as Excel does), when
+    msoffcrypto-tool is installed; else the compound-file shape such a file has."""
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError:
+        return ole_file(encrypted=True)
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(good)).encrypt("密码123", out)
+    return out.getvalue()
+
+
 def bad_files(good: bytes) -> dict[str, bytes]:
     """Name → bytes of every 'this is not a workbook I can read' case of issue 8."""
     return {
@@ -102,7 +114,7 @@ def bad_files(good: bytes) -> dict[str, bytes]:
         "二进制.xlsb": good,  # the suffix alone decides: Excel's binary workbook
         "WPS表格.et": ole_file(),
         "改名的xls.xlsx": ole_file(),
-        "有密码.xlsx": ole_file(encrypted=True),
+        "有密码.xlsx": encrypted(good),
     }
 
 
