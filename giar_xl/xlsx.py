@@ -28,6 +28,9 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PART_BYTES = 30 * 1024 * 1024  # one XML part, uncompressed
 MAX_TOTAL_BYTES = 150 * 1024 * 1024  # all parts read, uncompressed
 MAX_CELLS_PER_SHEET = 50_000
+# XML tags ("<") in one part: 30 MB of empty elements would otherwise become a tree of
+# millions of nodes (about 1 GB); a sheet at the cell limit, formulas and all, has under half this
+MAX_TAGS_PER_PART = 600_000
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -110,6 +113,9 @@ class _Zip:
         if data is None:
             return None
         _refuse_dtd(data, name, self.path)
+        # counted before parsing: parse time and tree memory grow with the number of elements
+        if data.count(b"<") > MAX_TAGS_PER_PART:
+            raise _too_many_tags(name, self.path)
         try:
             return etree.fromstring(data, _parser())
         except etree.XMLSyntaxError as e:
@@ -121,6 +127,11 @@ def _refuse_dtd(data: bytes, name: str, path: str) -> None:
     # OOXML parts never carry a DTD; one is the mark of an entity-expansion or XXE attack
     if b"<!" in data and re.search(rb"<!(?:DOCTYPE|ENTITY)", data, re.IGNORECASE):
         raise UnreadableInput(f"部件“{name}”含有 DTD/实体声明，这不是正常的工作簿内容，已拒绝读取。", file=path)
+
+
+def _too_many_tags(name: str, path: str, sheet: str | None = None) -> UnreadableInput:
+    return UnreadableInput(f"部件“{name}”的 XML 标记超过 {MAX_TAGS_PER_PART} 个，不像是年度报告工作簿，"
+                           "已拒绝读取。", file=path, sheet=sheet)
 
 
 def sniff(path: Path) -> None:
@@ -236,20 +247,26 @@ def _read_sheet(z: _Zip, part: str, sheet: SheetData, strings: list[str], dates:
         return
     _refuse_dtd(data, part, z.path)
     shared: dict[str, tuple[str, str]] = {}  # si → (master address, formula text)
-    count = 0
+    count = elements = 0
     # streaming: a sheet with a million used rows is refused after MAX_CELLS_PER_SHEET
-    # cells without building its tree
-    events = etree.iterparse(io.BytesIO(data), events=("end",), tag=(M + "c", M + "row", M + "mergeCell"),
+    # cells without building its tree; every element is counted (not only cells), as
+    # millions of unknown empty elements would otherwise pile up in the tree
+    events = etree.iterparse(io.BytesIO(data), events=("end",),
                              resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True)
     try:
         for _, el in events:
+            elements += 1
+            if elements > MAX_TAGS_PER_PART:
+                raise _too_many_tags(part, z.path, sheet.name)
             if el.tag == M + "row":
                 el.clear()
                 continue
             if el.tag == M + "mergeCell":
                 if el.get("ref"):
                     sheet.merges.add(el.get("ref"))
+                continue
+            if el.tag != M + "c":
                 continue
             count += 1
             if count > MAX_CELLS_PER_SHEET:
