@@ -26,7 +26,7 @@ def mb(n: int) -> str:
 
 @pytest.mark.parametrize("stated", [
     mb(xlsx.MAX_FILE_BYTES), mb(xlsx.MAX_PART_BYTES), mb(xlsx.MAX_TOTAL_BYTES),
-    f"{xlsx.MAX_CELLS_PER_SHEET} 个", mb(MAX_JSON_BYTES), mb(MAX_IMPORT_BYTES),
+    f"{xlsx.MAX_CELLS_PER_SHEET} 个", f"{xlsx.MAX_TAGS_PER_PART} 个", mb(MAX_JSON_BYTES), mb(MAX_IMPORT_BYTES),
     f"{units.MAX_UNITS} 个单位", f"{units.MAX_NAME_CHARS} 个字符",
 ])
 def test_doc_states_each_limit(stated):

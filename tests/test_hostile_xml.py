@@ -20,10 +20,10 @@ from defusedxml import DefusedXmlException
 
 from giar_xl.annotate import annotate
 from giar_xl.errors import UnreadableInput
-from giar_xl.xlsx import MAX_CELLS_PER_SHEET, MAX_PART_BYTES
+from giar_xl.xlsx import MAX_CELLS_PER_SHEET, MAX_PART_BYTES, MAX_TAGS_PER_PART
 
 from conftest import run_cli
-from hostile_helpers import (T3, T3_PART, billion_laughs, external_entity, million_rows, parts_of,
+from hostile_helpers import (MAIN_NS, T3, T3_PART, billion_laughs, external_entity, million_rows, parts_of,
                              sha, with_part, workbook_bytes)
 
 MEMORY_CAP = 768 * 2**20  # address space of the child: a few times what a normal run needs
@@ -58,7 +58,11 @@ def bombs(tmp_path_factory, good):
     body = million_rows()
     assert len(body) < MAX_PART_BYTES  # the cell limit is what refuses it, not the part size
     rows.write_bytes(with_part(good, T3_PART, body))
-    return {"bomb": bomb, "rows": rows}
+    empty = folder / "空元素.xlsx"  # 30 MB of empty unknown elements: millions of tree nodes
+    head, tail = b"<worksheet " + MAIN_NS + b"><sheetData>", b"</sheetData></worksheet>"
+    room = MAX_PART_BYTES - len(head) - len(tail)
+    empty.write_bytes(with_part(good, T3_PART, head + b"<x/>" * (room // 4) + tail, level=9))
+    return {"bomb": bomb, "rows": rows, "elements": empty}
 
 
 CHILD = """
@@ -89,7 +93,8 @@ except GiarError as e:
 """
 
 
-@pytest.mark.parametrize("kind, words", [("bomb", "压缩炸弹"), ("rows", str(MAX_CELLS_PER_SHEET))])
+@pytest.mark.parametrize("kind, words", [("bomb", "压缩炸弹"), ("rows", str(MAX_CELLS_PER_SHEET)),
+                                         ("elements", str(MAX_TAGS_PER_PART))])
 def test_bounded_at_every_entry_point(bombs, kind, words, tmp_path):
     path = bombs[kind]
     before = sha(path)
@@ -235,3 +240,16 @@ def test_paths_are_never_followed_outside_the_zip(good, tmp_path):
     code, out, _ = run_cli("validate", path)
     assert code in (1, 2) and SECRET not in out
     assert Path("/etc/passwd").exists()
+
+
+@pytest.mark.parametrize("part, root", [("xl/styles.xml", b"styleSheet"), ("xl/workbook.xml", b"workbook"),
+                                        ("xl/_rels/workbook.xml.rels", b"Relationships")])
+def test_millions_of_elements_in_a_part_read_whole(good, tmp_path, part, root):
+    """Parts parsed as one tree are counted before parsing: refused in well under a second."""
+    body = b"<%s>" % root + b"<x/>" * (MAX_PART_BYTES // 4 - 10) + b"</%s>" % root
+    path = tmp_path / "元素.xlsx"
+    path.write_bytes(with_part(good, part, body, level=9))
+    start = time.perf_counter()
+    code, out, _ = run_cli("validate", path)
+    assert time.perf_counter() - start < 3
+    assert code == 2 and str(MAX_TAGS_PER_PART) in out and "元素.xlsx" in out
