@@ -99,6 +99,15 @@ def _bounded(src: Path) -> None:
                 raise UnreadableInput(f"部件“{info.filename}”解压后超过 {xlsx.MAX_PART_BYTES // 2**20} MB，"
                                       "已拒绝标注（可能是压缩炸弹）。", file=str(src))
             total += info.file_size
+            # a large part the strict reader skips (theme, drawing) is still one tree in openpyxl
+            if info.file_size > 2**20 and info.filename.endswith((".xml", ".rels", ".vml")):
+                try:
+                    tags = zf.read(info.filename).count(b"<")
+                except Exception:  # damaged member: openpyxl's own error says so below
+                    continue
+                if tags > xlsx.MAX_TAGS_PER_PART:
+                    raise UnreadableInput(f"部件“{info.filename}”的 XML 标记超过 {xlsx.MAX_TAGS_PER_PART} 个，"
+                                          "已拒绝标注。", file=str(src))
         if total > xlsx.MAX_TOTAL_BYTES:
             raise UnreadableInput(f"工作簿解压后超过 {xlsx.MAX_TOTAL_BYTES // 2**20} MB，已拒绝标注。",
                                   file=str(src))
