@@ -253,3 +253,16 @@ def test_millions_of_elements_in_a_part_read_whole(good, tmp_path, part, root):
     code, out, _ = run_cli("validate", path)
     assert time.perf_counter() - start < 3
     assert code == 2 and str(MAX_TAGS_PER_PART) in out and "元素.xlsx" in out
+
+
+def test_annotate_bounds_parts_only_openpyxl_reads(good, tmp_path):
+    """The theme is skipped by the strict reader but parsed whole by openpyxl: counted first."""
+    body = b"<a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\">" + \
+        b"<x/>" * (MAX_PART_BYTES // 4 - 40) + b"</a:theme>"
+    path = tmp_path / "主题.xlsx"
+    path.write_bytes(with_part(good, "xl/theme/theme1.xml", body, level=9))
+    start = time.perf_counter()
+    with pytest.raises(UnreadableInput, match=str(MAX_TAGS_PER_PART)):
+        annotate(path, [], tmp_path / "a.xlsx")
+    assert time.perf_counter() - start < 3
+    assert not (tmp_path / "a.xlsx").exists()
