@@ -12,6 +12,12 @@ from pathlib import Path
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property and fuzz tests with a fixed seed: a red build then always reproduces
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from giar_xl.examples import load_example
 from giar_xl.report import Report
