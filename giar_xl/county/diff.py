@@ -19,7 +19,7 @@ import jinja2
 from .. import __version__
 from ..checker.context import CheckContext, show
 from ..checker.narrative import report_year
-from ..export.common import report_title
+from ..export.common import HTML_HEAD, report_title
 from ..layout import places
 from ..report import Report
 from ..spec import numbered_headings
@@ -187,13 +187,7 @@ def render_text(c: Comparison, *, only_changed: bool = False) -> str:
 
 
 # ------------------------------------------------------------------ HTML
-PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="giar-xl {{ version }}">
-<title>年度对比：{{ c.this_title }}</title>
+PAGE = HTML_HEAD + """<title>年度对比：{{ c.this_title }}</title>
 <style>
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}
 h1{font-size:20px}h2{font-size:17px;margin-top:24px}

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
-from ..export.common import cell_text, grid_rows, report_title
+from ..export.common import HTML_HEAD, cell_text, grid_rows, report_title
 from ..report import Report
 from ..safety import write_value
 from ..spec import DEFAULT_FORMAT
@@ -94,13 +94,7 @@ def county_workbook(report: Report, agg: Aggregation) -> bytes:
 
 
 # ------------------------------------------------------------------ HTML
-PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="giar-xl {{ version }}">
-<title>{{ title }}</title>
+PAGE = HTML_HEAD + """<title>{{ title }}</title>
 <style>
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:24px;color:#222}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px}

@@ -228,3 +228,14 @@ def fit_column_widths(report: Report, table: TableSpec, total: float, em: float,
             out[c] -= take * spare[c] / pool
         deficit -= take
     return out
+
+
+# The start of every HTML page the project writes (report, county overview, year-on-year diff):
+# a Jinja template fragment; each page adds its own title, styles and body.
+HTML_HEAD = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="giar-xl {{ version }}">
+"""

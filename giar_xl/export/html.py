@@ -16,8 +16,8 @@ import jinja2
 from .. import __version__
 from ..report import Report
 from ..spec import GridCell, TableSpec
-from .common import (cell_text, grid_rows, header_row_count, narrative_blocks, report_title,
-                     signature_lines)
+from .common import (HTML_HEAD, cell_text, grid_rows, header_row_count, narrative_blocks,
+                     report_title, signature_lines)
 
 PAGE_CSS = """
 body{margin:0;background:#fff;color:#000}
@@ -59,13 +59,7 @@ ROLE_STYLE = {
 ROLE_SCOPE = {"title": "colgroup", "header": "col", "note": None, "group": "rowgroup",
               "label": "row", "blank": None}
 
-PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="giar-xl {{ version }}">
-<meta name="giar-xl-format" content="{{ format_id }}">
+PAGE = HTML_HEAD + """<meta name="giar-xl-format" content="{{ format_id }}">
 {%- if unclean %}
 <meta name="giar-xl-unclean" content="{{ unclean }}">
 {%- endif %}
