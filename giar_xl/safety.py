@@ -1,4 +1,4 @@
-"""Keep user text inert wherever it is written into a spreadsheet or CSV."""
+"""Keep user text inert wherever it is written into a spreadsheet (the project writes no CSV)."""
 
 from __future__ import annotations
 
@@ -31,10 +31,3 @@ def write_value(cell: "Cell", value: Any) -> None:
         cell.data_type = "s"
         if value.startswith(FORMULA_TRIGGERS):
             cell.quotePrefix = True
-
-
-def csv_safe(value: Any) -> Any:
-    """A CSV field that a spreadsheet will not evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
