@@ -25,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..fileio import write_bytes
-from ..layout import (BINDING_SHEET, COVER_FIRST_ROW, GRID_TOP, NARRATIVE_TOP, TITLE_ROW,
+from ..layout import (BINDING_SHEET, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
                       STATUS_LABEL, defined_name, expected_formula, grid_range,
                       narrative_heading_address, places, status_cells, status_formula,
                       status_row, table_sheet)
@@ -68,7 +68,7 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
         if section.table is not None:
             _table_sheet(sheets[section.key], spec, section.table)
         else:
-            _narrative_sheet(sheets[section.key], section)
+            _narrative_sheet(sheets[section.key], spec, section)
     _inputs(wb, spec)
     _binding(binding, wb, spec, report)
     if report is not None:
@@ -252,12 +252,12 @@ def _col(address: str) -> str:
     return re.match(r"[A-Z]+", address).group(0)
 
 
-def _narrative_sheet(ws: Worksheet, section: SectionSpec) -> None:
+def _narrative_sheet(ws: Worksheet, spec: FormatSpec, section: SectionSpec) -> None:
     _title(ws, section.heading, 1)
     ws.column_dimensions["A"].width = 110
     ws.cell(TITLE_ROW + 1, 1, "请在每个标题下方的大方框内填写正文；灰色小字是提示。").font = st.HINT_FONT
     headings = numbered_headings(section.parts)
-    where = places(DEFAULT_FORMAT)
+    where = places(spec)
     for i, part in enumerate(section.parts):
         head = ws[narrative_heading_address(section, i)]
         title = headings.get(part.id, "总述")
@@ -269,9 +269,7 @@ def _narrative_sheet(ws: Worksheet, section: SectionSpec) -> None:
         box.value = None
         box.font, box.alignment, box.border = st.TEXT_FONT, st.TOP_WRAP, st.BORDER
         ws.row_dimensions[box.row].height = 150
-    ws.freeze_panes = None
     _print_setup(ws, landscape=False)
-    assert NARRATIVE_TOP >= TITLE_ROW + 2
 
 
 # ------------------------------------------------------------------ inputs
