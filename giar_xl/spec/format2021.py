@@ -302,14 +302,17 @@ SECTIONS = (
 MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减",
                 "第二十条第（九）项", "政府集中采购", "其他对外管理服务事项")
 
+DOCUMENT_TITLE = "政府信息公开工作年度报告"
+
 FORMAT_2021 = FormatSpec(
     id="giar-2021",
     version="1",
-    name="政府信息公开工作年度报告（2021年版格式）",
+    name=f"{DOCUMENT_TITLE}（2021年版格式）",
     source="国办公开办函〔2021〕30号",
     cover=COVER,
     cover_sheet="封面",
     sections=SECTIONS,
     identities=_identities(),
     markers_2019=MARKERS_2019,
+    document_title=DOCUMENT_TITLE,
 )

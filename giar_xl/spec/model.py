@@ -141,6 +141,8 @@ class FormatSpec:
     sections: tuple[SectionSpec, ...]
     identities: tuple[IdentityInstance, ...]
     markers_2019: tuple[str, ...] = field(default=())
+    # what the published document calls itself, after "<机关名称><年度>年"
+    document_title: str = ""
 
     __hash__ = _memo_hash
 
