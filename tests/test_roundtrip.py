@@ -112,3 +112,18 @@ def test_template_has_no_cached_values_to_trust():
     wb = openpyxl.load_workbook(io.BytesIO(build_workbook()), data_only=True)
     p = places(SPEC)["t3.new.total"]
     assert wb[p.sheet][p.address].value is None
+
+
+def test_total_over_totals_keeps_a_published_figure(tmp_path):
+    """（七）总计's 总计 adds up cells that are themselves formulas: a published figure that
+    disagrees with what those formulas compute is kept, not replaced by a formula
+    (found by the property test above)."""
+    r = Report.empty(SPEC)
+    r.values["t3.partly.natural"] = 2608
+    r.values["t3.results_total.natural"] = None  # left to its formula: 2608
+    r.values["t3.results_total.business"] = -1  # typed over its formula
+    r.values["t3.results_total.total"] = -1  # as published; the formulas would give 2607
+    back = roundtrip(r, tmp_path)
+    assert back.values["t3.results_total.total"] == -1
+    assert back.cells["t3.results_total.total"].formula is None
+    assert back.values["t3.results_total.natural"] == 2608

@@ -115,7 +115,7 @@ def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None,
 
 
 def _cover(ws: Worksheet, spec: FormatSpec) -> None:
-    _title(ws, "政府信息公开工作年度报告 · 填报工作簿", 2)
+    _title(ws, f"{spec.document_title} · 填报工作簿", 2)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 70
     where = places(spec)
@@ -342,27 +342,47 @@ def _fill(wb: Workbook, spec: FormatSpec, report: Report) -> None:
     for pid, text in report.texts.items():
         if pid in where and text:
             write_value(wb[where[pid].sheet][where[pid].address], text)
+    shown = _shown_values(spec, report)
     for c in spec.value_cells:
         p = where[c.id]
         value = report.values.get(c.id)
-        if c.is_input:
-            write_value(wb[p.sheet][p.address], value)
-        elif value is not None and value != _computed(report, c.formula_of):
-            # a published total that does not add up is kept as it is, not hidden
-            # behind a formula; the checker reports it as a number typed over a total
+        if c.is_input or shown[c.id] is not _FORMULA:
             write_value(wb[p.sheet][p.address], value)
 
 
-def _computed(report: Report, ids: tuple[str, ...]) -> float:
-    total = 0.0
-    for x in ids:
-        v = report.number(x)
-        if v is None and report.values.get(x) is None:
-            continue
-        if v is None:  # text in a summed cell: SUM ignores it, so does this
-            continue
-        total += v
-    return total
+_FORMULA = object()
+
+
+def _shown_values(spec: FormatSpec, report: Report) -> dict[str, object]:
+    """For each value cell: ``_FORMULA`` where the template formula is written, else the value.
+
+    A derived cell keeps its formula when the report leaves it blank or gives what the
+    formula computes, as the workbook would (text and blanks count as 0, as SUM does;
+    a term that is itself a formula counts with its computed value). A published
+    total that does not add up is kept as it is, not hidden behind a formula: the
+    checker reports it as a number typed over a total.
+    """
+    shown: dict[str, object] = {}
+    computed: dict[str, float] = {}
+
+    def value_of(cid: str) -> float:
+        if cid not in computed:
+            vc = spec.value_cell(cid)
+            given = report.values.get(cid)
+            if vc.is_input:
+                shown[cid] = given
+                computed[cid] = report.number(cid) or 0
+            else:
+                total = sum(value_of(x) for x in vc.formula_of)
+                if given is None or given == total:
+                    shown[cid], computed[cid] = _FORMULA, total
+                else:
+                    shown[cid], computed[cid] = given, report.number(cid) or 0
+        return computed[cid]
+
+    for c in spec.value_cells:
+        value_of(c.id)
+    return shown
 
 
 # ------------------------------------------------------------------ bytes
