@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .text import strip_control
+
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
@@ -12,8 +14,6 @@ if TYPE_CHECKING:
 # in Excel, WPS or LibreOffice (formula injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-# control characters XML 1.0 cannot carry (openpyxl refuses them): dropped, they have no glyph
-ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_value(cell: "Cell", value: Any) -> None:
@@ -25,7 +25,7 @@ def write_value(cell: "Cell", value: Any) -> None:
     """
     if isinstance(value, str):
         # OOXML reads "_x0041_" as an escaped character: escape a literal one
-        value = _OOXML_ESCAPE.sub(r"_x005F_\1", ILLEGAL_XML.sub("", value))
+        value = _OOXML_ESCAPE.sub(r"_x005F_\1", strip_control(value))
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -1,20 +1,51 @@
-"""Text normalisation shared by the reader, the checker and the importer."""
+"""Text handling shared by the reader, the checker, the exports and the importer."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
-_SPACES = re.compile(r"[\s\u3000\u00a0\u200b]+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
+# Quotes are dropped rather than unified: published labels mix “”, "" and none at all.
+_QUOTES = dict.fromkeys(map(ord, "“”‘’\"'「」『』"), None)
+_SPACE = re.compile(r"\s+")
+# "1、属于国家秘密" and "1．属于国家秘密" both mean the format's "1.属于国家秘密"
+_ITEM_NUMBER = re.compile(r"^(\d+)[、.．]")
+# characters XML 1.0 (and so xlsx, docx, HTML) cannot carry; a paste from Word or a web
+# page can bring them, and they have no glyph
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
-def normalise_label(text: str) -> str:
-    """Compare labels after unifying bracket width, quotes, spaces and line breaks.
+def normalise_label(text: str | None) -> str:
+    """A label reduced to what identifies it, for comparing printed labels.
 
-    Published copies mix "（一）" and "(一)", "“三安全一稳定”" and plain quotes,
-    and break long labels across lines ("商业\\n企业").
+    NFKC folds full-width brackets, digits and punctuation to half width; all
+    whitespace goes (line breaks inside a cell split "商业\\n企业"); quotes go;
+    an item number "1、" reads as "1.". Published copies mix "（一）" and "(一)",
+    "“三安全一稳定”" and plain quotes.
     """
-    t = unicodedata.normalize("NFKC", text or "")  # full-width brackets/colons → ASCII
-    t = t.translate(_QUOTES)
-    return _SPACES.sub("", t)
+    s = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
+    s = _SPACE.sub("", s)
+    return _ITEM_NUMBER.sub(r"\1.", s)
+
+
+def strip_control(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """"2026-01-20", "2026/1/20", "2026年1月20日" (or a date) → date; anything else → None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    m = _DATE.match(value)
+    if not m:
+        return None
+    try:
+        return dt.date(*(int(g) for g in m.groups()))
+    except ValueError:
+        return None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from ..text import parse_date
 from .context import CheckContext, is_number, tidy_sum
 from .findings import Finding
 from .kinds import kind
@@ -14,7 +15,6 @@ from .kinds import kind
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*(年|年度)?\s*$")
 _STRIP_FOR_SIMILARITY = re.compile(r"[\s\d０-９\W_]+")
 
@@ -47,20 +47,6 @@ def report_year(value: Any) -> int | None:
         m = _YEAR.match(value)
         return int(m.group(1)) if m else None
     return None
-
-
-def parse_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    m = _DATE.match(value)
-    if not m:
-        return None
-    try:
-        return date(*(int(g) for g in m.groups()))
-    except ValueError:
-        return None
 
 
 def _blank(v: Any) -> bool:

@@ -15,15 +15,13 @@ from functools import lru_cache
 from ..report import Report
 from ..spec import GridCell, SectionSpec, TableSpec, numbered_headings
 from ..spec.model import CHINESE_NUMERALS
-
-TITLE_TAIL = "政府信息公开工作年度报告"
-
+from ..text import parse_date, strip_control
 
 def report_title(report: Report) -> str:
     """"<机关名称><年度>年政府信息公开工作年度报告"; missing parts are left out, not invented."""
     agency = clean(report.agency or "").strip()
     year = clean(str(report.year)).strip() if report.year not in (None, "") else ""
-    return f"{agency}{year + '年' if year else ''}{TITLE_TAIL}"
+    return f"{agency}{year + '年' if year else ''}{report.spec.document_title}"
 
 
 @dataclass(frozen=True)
@@ -35,13 +33,7 @@ class Block:
     paragraphs: tuple[str, ...]
 
 
-# XML 1.0 and HTML forbid most control characters; a paste from Word or a web page can carry them
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def clean(text: str) -> str:
-    return _CONTROL.sub("", text)
-
+clean = strip_control  # every text printed in HTML or Word passes through it
 
 def _paragraphs(text: str) -> list[str]:
     # clerks type one paragraph per line (Word's manual line break \x0b too, which
@@ -177,11 +169,8 @@ def signature_lines(report: Report) -> list[str]:
 
 def chinese_date(value: str) -> str:
     """"2026-01-20" → "2026年1月20日", the way official documents date themselves."""
-    m = re.fullmatch(r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*", str(value))
-    if not m:
-        return str(value).strip()
-    y, mo, d = m.groups()
-    return f"{y}年{int(mo)}月{int(d)}日"
+    d = parse_date(value)
+    return f"{d.year}年{d.month}月{d.day}日" if d else str(value).strip()
 
 
 def text_width(text: str) -> float:

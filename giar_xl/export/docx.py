@@ -48,10 +48,6 @@ STYLE_TITLE, STYLE_H1, STYLE_H2, STYLE_TABLE, STYLE_SIGNATURE, STYLE_PAGE_NO = (
     "报告标题", "一级标题", "二级标题", "表格文字", "落款", "页码")
 
 
-def xml_text(s: str) -> str:
-    return clean(s)
-
-
 def _fonts(rpr, east_asia: str, latin: str = LATIN) -> None:
     """Set explicit fonts and drop theme fonts, which would otherwise win over them."""
     rfonts = rpr.find(qn("w:rFonts"))
@@ -204,7 +200,7 @@ def _table_xml(report: Report, table: TableSpec, style_id: str) -> str:
             vmerge = ""
             if g.rowspan > 1:
                 vmerge = '<w:vMerge w:val="restart"/>' if starts else "<w:vMerge/>"
-            text = xml_text(cell_text(report, g)) if starts else ""
+            text = clean(cell_text(report, g)) if starts else ""
             run = (f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else "")
             jc = _JC.get(g.role, "center")
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{vmerge}'
@@ -223,7 +219,7 @@ def _core_properties(doc, report: Report, title: str, unclean: dict | None) -> N
     cp.subject = report.spec.name
     cp.author = report.agency or ""
     cp.last_modified_by = "giar-xl"
-    cp.keywords = "政府信息公开工作年度报告"
+    cp.keywords = report.spec.document_title
     cp.language = "zh-CN"
     cp.created = cp.modified = now
     cp.revision = 1
@@ -247,10 +243,10 @@ def _title(paragraph, report: Report, title: str) -> None:
     """
     agency = (report.agency or "").strip()
     if agency and title.startswith(agency) and text_width(title) > TITLE_CHARS_PER_LINE:
-        paragraph.add_run(xml_text(agency)).add_break()
-        paragraph.add_run(xml_text(title[len(agency):]))
+        paragraph.add_run(clean(agency)).add_break()
+        paragraph.add_run(clean(title[len(agency):]))
     else:
-        paragraph.add_run(xml_text(title))
+        paragraph.add_run(clean(title))
 
 
 def build_document(report: Report, unclean: dict | None = None):
@@ -264,7 +260,7 @@ def build_document(report: Report, unclean: dict | None = None):
     _title(doc.add_paragraph(style=STYLE_TITLE), report, title)
     after_table = False
     for section in report.spec.sections:
-        h = doc.add_paragraph(xml_text(section.heading), STYLE_H1)
+        h = doc.add_paragraph(clean(section.heading), STYLE_H1)
         if after_table:
             h.paragraph_format.space_before = Pt(BODY_PT / 2)
         after_table = section.table is not None
@@ -273,12 +269,12 @@ def build_document(report: Report, unclean: dict | None = None):
             continue
         for block in narrative_blocks(report, section):
             if block.subhead:
-                doc.add_paragraph(xml_text(block.subhead), STYLE_H2)
+                doc.add_paragraph(clean(block.subhead), STYLE_H2)
             for para in block.paragraphs:
-                doc.add_paragraph(xml_text(para))
+                doc.add_paragraph(clean(para))
     sig = signature_lines(report)
     for i, line in enumerate(sig):
-        p = doc.add_paragraph(xml_text(line), STYLE_SIGNATURE)
+        p = doc.add_paragraph(clean(line), STYLE_SIGNATURE)
         if i == 0:
             p.paragraph_format.space_before = LINE_PITCH * 2
         if text_width(line) > BODY_CHARS_PER_LINE - 4:

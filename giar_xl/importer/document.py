@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..report import RawValue
+from ..text import normalise_label
 
 
 @dataclass
@@ -51,23 +52,8 @@ def note(severity: str, position: str, message: str) -> dict:
     return {"severity": severity, "position": position, "message": message}
 
 
-# ------------------------------------------------------------------ normalising
-# Quotes are dropped rather than unified: published labels mix “”, "" and none at all.
-_QUOTES = dict.fromkeys(map(ord, "“”‘’\"'「」『』"), None)
-_SPACE = re.compile(r"\s+")
-# "1、属于国家秘密" and "1．属于国家秘密" both mean the format's "1.属于国家秘密"
-_ITEM_NUMBER = re.compile(r"^(\d+)[、.．]")
-
-
-def norm(text: str) -> str:
-    """A cell or heading text reduced to what identifies it.
-
-    NFKC folds full-width brackets, digits and punctuation to half width; all
-    whitespace goes (line breaks inside a cell split "商业\\n企业"); quotes go.
-    """
-    s = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
-    s = _SPACE.sub("", s)
-    return _ITEM_NUMBER.sub(r"\1.", s)
+# labels are compared by the project's one normalisation (giar_xl.text)
+norm = normalise_label
 
 
 # ------------------------------------------------------------------ values
