@@ -24,6 +24,10 @@ def column_index(letters: str) -> int:
     return n
 
 
+def is_address(text: str) -> bool:
+    return _ADDRESS.match(text) is not None
+
+
 def split(address: str) -> tuple[str, int]:
     """"D12" → ("D", 12)."""
     m = _ADDRESS.match(address)

@@ -16,13 +16,13 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from ..a1 import column_index, is_address, split
 from ..layout import Place, compact_refs, expected_formula, places
 from ..report import Report
 from ..spec import FormatSpec, ValueCell
 from .findings import Finding
 
 Number = int | float
-_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]+)$")
 _SUM = re.compile(r"^=SUM\(([A-Z0-9:,]+)\)$")
 
 
@@ -78,7 +78,7 @@ def sum_refs(formula: str) -> set[tuple[int, int]] | None:
     cells: set[tuple[int, int]] = set()
     for arg in m.group(1).split(","):
         ends = arg.split(":")
-        if len(ends) > 2 or not all(_A1.match(e) for e in ends):
+        if len(ends) > 2 or not all(is_address(e) for e in ends):
             return None
         (r0, c0), (r1, c1) = a1_key(ends[0]), a1_key(ends[-1])
         if (r1 - r0 + 1) * (c1 - c0 + 1) > 10_000:
@@ -89,14 +89,11 @@ def sum_refs(formula: str) -> set[tuple[int, int]] | None:
 
 def a1_key(address: str | None) -> tuple[int, int]:
     """Sort key (row, column) of an A1 address; unknown addresses last."""
-    m = _A1.match(address or "")
-    if not m:
+    try:
+        letters, row = split(address or "")
+    except ValueError:
         return (10**9, 10**9)
-    letters, row = m.groups()
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return (int(row), col)
+    return (row, column_index(letters))
 
 
 @dataclass
