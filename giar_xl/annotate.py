@@ -20,6 +20,7 @@ from . import xlsx
 from .errors import GiarError, UnreadableInput
 from .fileio import check_writable, write_bytes
 from .layout import BINDING_SHEET
+from .ooxml import reproducible
 from .results import (COLUMN_WIDTHS, COLOURED_CELL, RESULTS_SHEET, colour_plan, dump_coloured,
                       load_coloured, restore_colour, result_rows)
 from .safety import write_value
@@ -75,7 +76,7 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
     ws.freeze_panes = "A4"
     buf = io.BytesIO()
     wb.save(buf)
-    return write_bytes(out, buf.getvalue(), force=force)
+    return write_bytes(out, reproducible(buf.getvalue()), force=force)
 
 
 def _fill(cell: Any, colour: str | None) -> None:

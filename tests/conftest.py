@@ -85,3 +85,12 @@ def run_cli(*args: str) -> tuple[int, str, str]:
         except SystemExit as e:
             code = e.code if isinstance(e.code, int) else 1
     return code, streams[0].getvalue().decode("utf-8"), streams[1].getvalue().decode("utf-8")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say how to replay this run's order (pytest-randomly shuffles the tests every run)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if seed is not None:
+        terminalreporter.write_line(
+            f"random test order: replay with --randomly-seed={seed}"
+            f" (PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED', 'random')})")

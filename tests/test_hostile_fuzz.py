@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import struct
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -43,7 +42,7 @@ XML_NAMES = sorted(n for n in PARTS if n.endswith((".xml", ".rels")))
 # the parts the reader depends on are fuzzed more often than docProps or the theme
 READ_NAMES = ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"] + \
              sorted(n for n in PARTS if n.startswith("xl/worksheets/"))
-_DIR = Path(tempfile.mkdtemp(prefix="giar-fuzz-"))
+_DIR = Path()  # set by the module fixture: a folder under pytest's own temporary root
 
 
 def check_validate(data: bytes, name: str = "变异.xlsx") -> None:
@@ -187,8 +186,6 @@ def _write(data: bytes) -> Path:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _cleanup():
-    yield
-    import shutil
-
-    shutil.rmtree(_DIR, ignore_errors=True)
+def _folder(tmp_path_factory):
+    global _DIR
+    _DIR = tmp_path_factory.mktemp("fuzz")

@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -56,22 +58,13 @@ def folder(tmp_path_factory):
     return d
 
 
+@functools.cache
 def template_formulas() -> dict[tuple[str, str], str]:
-    wb = xlsx.load(_empty_template())
-    return {(s.name, a): c.formula for s in wb.sheets.values() for a, c in s.cells.items() if c.formula}
-
-
-_EMPTY: list[Path] = []
-
-
-def _empty_template() -> Path:
-    if not _EMPTY:
-        import tempfile
-
-        p = Path(tempfile.mkdtemp()) / "empty.xlsx"
+    with tempfile.TemporaryDirectory(prefix="giar-test-") as d:
+        p = Path(d) / "empty.xlsx"
         build_workbook(p, balanced_report(1))
-        _EMPTY.append(p)
-    return _EMPTY[0]
+        wb = xlsx.load(p)
+    return {(s.name, a): c.formula for s in wb.sheets.values() for a, c in s.cells.items() if c.formula}
 
 
 def formulas_of(path: Path, skip: tuple[str, ...] = ()) -> dict[tuple[str, str], str]:

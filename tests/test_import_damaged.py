@@ -13,6 +13,7 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES
+from giar_xl import checker
 from giar_xl.importer import import_report
 from giar_xl.spec.format2021 import T3_COLUMNS, t3_id
 from test_import_pages import JTJ_2025, assert_cells, notes
@@ -62,7 +63,6 @@ def test_table_cut_short(tmp_path):
 
 
 def test_cut_table_is_flagged_by_validate(tmp_path):
-    checker = pytest.importorskip("giar_xl.checker")
     root = jtj_tree()
     t3_rows(root)[-1].drop_tree()
     r = import_report(save(root, tmp_path / "cut.html"))
@@ -150,7 +150,6 @@ def test_missing_section(tmp_path):
 
 
 def test_missing_section_is_flagged_by_validate(tmp_path):
-    checker = pytest.importorskip("giar_xl.checker")
     p = tmp_path / "no5.txt"
     p.write_text(SHIZHUANG.read_text("utf-8").replace("五、存在的主要问题及改进情况\n", ""), "utf-8")
     ids = {f.id for f in checker.check(import_report(p))}
@@ -194,7 +193,6 @@ def test_dashes_and_blanks_are_kept_for_the_checker(tmp_path):
 
 
 def test_dashes_are_flagged_by_validate(tmp_path):
-    checker = pytest.importorskip("giar_xl.checker")
     root = jtj_tree()
     td = row_of(root, "二、上年结转").xpath("./td")[1]
     for el in list(td):

@@ -17,12 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import balanced_report
+from giar_xl import export, reader, template
 from giar_xl.importer import import_report
 from giar_xl.report import Report
 
-export = pytest.importorskip("giar_xl.export")
-template = pytest.importorskip("giar_xl.template")
-reader = pytest.importorskip("giar_xl.reader")
 
 # report prose: Chinese, digits, Latin, the punctuation clerks use; no whitespace (a page
 # collapses it) and no opening bracket (a paragraph starting "（一）" is a sub-head by design)

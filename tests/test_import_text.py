@@ -7,6 +7,7 @@ import json
 import pytest
 
 from conftest import FIXTURES, run_cli
+from giar_xl import checker, reader
 from giar_xl.examples import load_example
 from giar_xl.importer import import_report
 from giar_xl.report import Report, load_json_report
@@ -25,7 +26,6 @@ def test_real_2024_text_imports_exactly():
 
 
 def test_real_2024_text_passes_validate():
-    checker = pytest.importorskip("giar_xl.checker")
     r = import_report(SHIZHUANG)
     assert not [f for f in checker.check(r) if f.code.startswith(("I", "V"))]
 
@@ -110,7 +110,6 @@ def test_cli_missing_and_foreign_inputs(tmp_path):
 
 
 def test_cli_xlsx_workbook_holds_the_imported_numbers(tmp_path):
-    reader = pytest.importorskip("giar_xl.reader")
     out, book = tmp_path / "r.json", tmp_path / "r.xlsx"
     code, stdout, _ = run_cli("import", FIXTURES / "pages" / "jtj-2025.html", "-o", out, "--xlsx", book)
     assert code == 0, stdout

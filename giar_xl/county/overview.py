@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .. import __version__
+from ..ooxml import reproducible
 from ..export.common import HTML_HEAD, cell_text, grid_rows, report_title
 from ..report import Report
 from ..safety import write_value
@@ -90,7 +91,7 @@ def county_workbook(report: Report, agg: Aggregation) -> bytes:
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return reproducible(buf.getvalue())
 
 
 # ------------------------------------------------------------------ HTML

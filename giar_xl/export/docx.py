@@ -15,7 +15,7 @@ table per cell access; the direct form keeps export well under the 300 ms target
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -25,7 +25,9 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
 
+from ..ooxml import FIXED_TIME, reproducible
 from ..report import Report
+from ..text import parse_date
 from ..spec import TableSpec
 from .common import (cell_text, clean, fit_column_widths, header_row_count, narrative_blocks,
                      occupancy, report_title, signature_lines, text_width)
@@ -214,7 +216,7 @@ def _table_xml(report: Report, table: TableSpec, style_id: str) -> str:
 
 def _core_properties(doc, report: Report, title: str, unclean: dict | None) -> None:
     cp = doc.core_properties
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = document_time(report)
     cp.title = title
     cp.subject = report.spec.name
     cp.author = report.agency or ""
@@ -284,7 +286,13 @@ def build_document(report: Report, unclean: dict | None = None):
     return doc
 
 
+def document_time(report: Report) -> datetime:
+    """The document's date: its publication date, so that the same report gives the same bytes."""
+    day = parse_date(report.published)
+    return datetime(day.year, day.month, day.day) if day else FIXED_TIME
+
+
 def export_docx(report: Report, unclean: dict | None = None) -> bytes:
     buf = io.BytesIO()
     build_document(report, unclean).save(buf)
-    return buf.getvalue()
+    return reproducible(buf.getvalue(), document_time(report))

@@ -10,9 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from collections import defaultdict
-from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -25,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..fileio import write_bytes
+from ..ooxml import FIXED_TIME, reproducible
 from ..layout import (BINDING_SHEET, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
                       STATUS_LABEL, defined_name, expected_formula, grid_range,
                       narrative_heading_address, places, status_cells, status_formula,
@@ -34,7 +33,6 @@ from ..safety import write_value
 from ..spec import DEFAULT_FORMAT, FormatSpec, SectionSpec, TableSpec, numbered_headings
 from . import styles as st
 
-FIXED_TIME = datetime(2021, 9, 26)  # date of the format notice; keeps builds reproducible
 COUNT_PROMPT = "填写大于等于 0 的整数；没有请填 0，不要留空，也不要填“/”“无”“—”。"
 AMOUNT_PROMPT = "单位：万元，可保留至 4 位小数；没有请填 0。"
 TEXT_PROMPT = "可直接输入或从 Word 粘贴；单元格内换行用 Alt+Enter。"
@@ -87,7 +85,7 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
     wb.properties.modified = FIXED_TIME
     buf = io.BytesIO()
     wb.save(buf)
-    data = _reproducible(buf.getvalue())
+    data = reproducible(buf.getvalue(), FIXED_TIME)
     if path is not None:
         write_bytes(path, data, force=force)
     return data
@@ -383,25 +381,3 @@ def _shown_values(spec: FormatSpec, report: Report) -> dict[str, object]:
     for c in spec.value_cells:
         value_of(c.id)
     return shown
-
-
-# ------------------------------------------------------------------ bytes
-_DATE_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _reproducible(data: bytes) -> bytes:
-    """Rewrite the zip with fixed timestamps and fixed document dates."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    # openpyxl writes kept VBA parts in set order (varies between runs): sort the parts
-    first = {"[Content_Types].xml": 0, "_rels/.rels": 1}
-    infos = sorted(src.infolist(), key=lambda i: (first.get(i.filename, 2), i.filename))
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in infos:
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = _DATE_RE.sub(rb"\g<1>2021-09-26T00:00:00Z\g<2>", body)
-            zi = zipfile.ZipInfo(info.filename, date_time=(2021, 9, 26, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, body)
-    return out.getvalue()
