@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from . import xlsx
 from .a1 import column_index, column_letter, split
 from .errors import UnreadableInput
 from .layout import BINDING_SHEET, defined_name, grid_address, grid_range, places
+from .formula import FormulaError, Unsupported, evaluate, parse, plain_number
 from .report import CellRecord, Report, StructureNote
 from .spec import DEFAULT_FORMAT, FORMATS, FormatSpec
 from .text import normalise_label
@@ -47,15 +49,24 @@ def report_from_data(data: xlsx.WorkbookData) -> Report:
     if not any(pos is not None for pos in positions.values()) or _foreign(data, spec):
         _refuse_foreign(data, p)
     raw: dict[str, xlsx.RawCell] = {}
+    formulas = WorkbookFormulas(data)
+    value_ids = {c.id for c in spec.value_cells} | {"cover.year"}
     for cid, pos in positions.items():
         if pos is None:
             continue
         sheet, address = pos
         cell = data.sheets[sheet].cells.get(address, xlsx.RawCell())
-        raw[cid] = cell
+        computed, problem = formulas.value(sheet, address) if cell.formula else (None, None)
         report.cells[cid] = CellRecord(cid, sheet, address, cell.formula,
                                        cell.value if cell.formula else None,
-                                       bool(cell.formula) and cell.has_value)
+                                       bool(cell.formula) and cell.has_value,
+                                       computed=computed, formula_problem=problem,
+                                       is_date=cell.is_date)
+        # a number is what its formula gives, never the value stored in the file; a text
+        # formula the checker cannot evaluate keeps its stored text (F06 reports it)
+        if cell.formula and (problem is None or cid in value_ids):
+            cell = replace(cell, value=computed, has_value=computed is not None)
+        raw[cid] = cell
     _fill_cover(report, spec, raw, data.date1904)
     for part in (pt for s in spec.sections for pt in s.parts):
         v = raw[part.id].value if part.id in raw else None
@@ -63,10 +74,58 @@ def report_from_data(data: xlsx.WorkbookData) -> Report:
     for c in spec.value_cells:
         cell = raw.get(c.id)
         report.values[c.id] = _value(cell) if cell is not None else None
-    _compute_uncached(report, spec, raw)
     _check_labels(data, spec, positions, notes)
     _check_2019(data, notes)
     return report
+
+
+class WorkbookFormulas:
+    """Every formula of a workbook evaluated on demand from the cells it refers to.
+
+    A referenced cell that holds a formula is evaluated in turn (a cycle is an error);
+    the values stored in the file are never used.
+    """
+
+    def __init__(self, data: xlsx.WorkbookData):
+        self.data = data
+        self.done: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self.busy: set[tuple[str, str]] = set()
+
+    def value(self, sheet: str, address: str) -> tuple[Any, str | None]:
+        """(value, None) or (None, why it cannot be evaluated, in Chinese)."""
+        key = (sheet, address)
+        if key in self.done:
+            return self.done[key]
+        cell = self.data.sheets[sheet].cells.get(address) if sheet in self.data.sheets else None
+        if cell is None or not cell.formula:
+            raise KeyError(key)
+        if key in self.busy:
+            return None, "公式循环引用了自身"
+        self.busy.add(key)
+        try:
+            out = (plain_number(evaluate(parse(cell.formula, sheet), self._cell)), None)
+        except (Unsupported, FormulaError) as e:
+            out = (None, e.reason)
+        finally:
+            self.busy.discard(key)
+        self.done[key] = out
+        return out
+
+    def _cell(self, ref: tuple[str, str]) -> Any:
+        sheet, address = ref
+        if sheet not in self.data.sheets:
+            raise FormulaError("#REF!")
+        cell = self.data.sheets[sheet].cells.get(address)
+        if cell is None:
+            return None
+        if cell.formula:
+            v, problem = self.value(sheet, address)
+            if problem is not None:
+                raise FormulaError(f"引用的单元格 {address} 的公式无法计算（{problem}）")
+            return v
+        if cell.error:
+            raise FormulaError(str(cell.value))
+        return cell.value
 
 
 # ------------------------------------------------------------------ binding
@@ -167,8 +226,6 @@ def _refuse_foreign(data: xlsx.WorkbookData, path: Path) -> None:
 
 # ------------------------------------------------------------------ values
 def _value(cell: xlsx.RawCell) -> Any:
-    if cell.formula and not cell.has_value:
-        return None  # filled in by _compute_uncached
     v = cell.value
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
@@ -186,6 +243,8 @@ def _fill_cover(report: Report, spec: FormatSpec, raw: dict[str, xlsx.RawCell], 
     report.agency = None if agency is None or agency.value in (None, "") else str(agency.value)
     year = raw.get("cover.year")
     yv = None if year is None else year.value
+    if year is not None and year.is_date and isinstance(yv, (int, float)):
+        yv = xlsx.serial_to_date(yv, date1904).isoformat()  # a date where the year belongs: C02 names it
     if isinstance(yv, float) and yv.is_integer():
         yv = int(yv)
     report.year = None if yv in (None, "") else (yv if isinstance(yv, (int, str)) else str(yv))
@@ -199,32 +258,6 @@ def _fill_cover(report: Report, spec: FormatSpec, raw: dict[str, xlsx.RawCell], 
                             else pub.value).isoformat()
     else:
         report.published = str(pub.value)
-
-
-def _compute_uncached(report: Report, spec: FormatSpec, raw: dict[str, xlsx.RawCell]) -> None:
-    """Give formula cells without a stored result the value Excel would show.
-
-    A workbook written by openpyxl has no cached values; the value is then the
-    SUM of the cells named by the template's formula (text is ignored, as SUM
-    does). The checker never trusts these values: it recomputes the identities.
-    """
-    done: dict[str, float] = {}
-
-    def value_of(cid: str) -> float:
-        if cid in done:
-            return done[cid]
-        cell = raw.get(cid)
-        vc = spec.value_cell(cid)
-        if cell is not None and cell.formula and not cell.has_value and not vc.is_input:
-            total = sum(value_of(x) for x in vc.formula_of)
-            total = int(total) if float(total).is_integer() else total
-            report.values[cid] = total
-        v = report.number(cid)
-        done[cid] = v if v is not None else 0
-        return done[cid]
-
-    for c in spec.value_cells:
-        value_of(c.id)
 
 
 # ------------------------------------------------------------------ structure

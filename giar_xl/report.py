@@ -30,6 +30,11 @@ class CellRecord:
     formula: str | None = None  # formula text with the leading "=", or None
     cached: Any = None  # the value the file stored for a formula cell, if any
     has_cache: bool = False
+    # a formula's value recomputed from the workbook's cells by giar_xl.formula: the
+    # report's value for the id; None, with ``formula_problem`` set, when it cannot be
+    computed: Any = None
+    formula_problem: str | None = None  # why the formula could not be evaluated, in Chinese
+    is_date: bool = False  # the cell is formatted as a date (a date typed into a number cell)
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,9 @@ class Report:
         spec = FORMATS[doc["format"]]
         texts = {p.id: "" for s in spec.sections for p in s.parts}
         texts.update(doc.get("texts", {}))
-        values: dict[str, RawValue] = {c.id: None for c in spec.value_cells}
+        # an input the document leaves out is blank; a total it leaves out is not given at all
+        # (a workbook built from it computes it), while a total given as null stays blank
+        values: dict[str, RawValue] = {c.id: None for c in spec.value_cells if c.is_input}
         values.update(doc.get("values", {}))
         return cls(format_id=spec.id, agency=doc.get("agency"), year=doc.get("year"),
                    published=doc.get("published"), texts=texts, values=values,

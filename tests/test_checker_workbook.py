@@ -35,7 +35,7 @@ def filled(case: Case) -> Report:
         setattr(r, key, value)
     for vc in SPEC.value_cells:
         if not vc.is_input:
-            r.values[vc.id] = None  # the template writes its formulas
+            del r.values[vc.id]  # not given: the template writes its formulas
     return r
 
 

@@ -98,8 +98,10 @@ def test_deleted_sheet(book, tmp_path):
     assert r.values["t4.review.total"] is None
 
 
-def test_excel_cached_values_and_errors_are_kept(book, tmp_path):
-    """A formula cell as Excel saves it: formula plus cached result, or an error value."""
+def test_formula_values_are_recomputed_and_the_stored_ones_kept_apart(book, tmp_path):
+    """A formula cell as Excel saves it: formula plus cached result, or an error value.
+    The report's value is what the formula gives from the inputs (what gets checked and
+    published); the stored result is kept beside it for the stale-cache rule."""
     out = tmp_path / "cached.xlsx"
     with zipfile.ZipFile(book) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -111,8 +113,12 @@ def test_excel_cached_values_and_errors_are_kept(book, tmp_path):
             dst.writestr(info, data)
     r = read_workbook(out)
     assert (r.cells["t3.new.total"].cached, r.cells["t3.new.total"].has_cache) == (42, True)
-    assert r.values["t3.new.total"] == 42
-    assert r.values["t3.carried.total"] == "#REF!"
+    inputs = sum(r.values[f"t3.new.{c}"] for c in ("natural", "business", "research",
+                                                       "nonprofit", "legal", "other"))
+    assert inputs != 42 and r.values["t3.new.total"] == r.cells["t3.new.total"].computed == inputs
+    assert r.cells["t3.carried.total"].cached == "#REF!"
+    assert r.values["t3.carried.total"] == sum(r.values[f"t3.carried.{c}"] for c in (
+        "natural", "business", "research", "nonprofit", "legal", "other"))
 
 
 def test_2019_format_words_are_noted(book, tmp_path):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from ..formula import FormulaError, Unsupported, evaluate, parse, plain_number
 from ..layout import expected_formula, places
 from ..report import CellRecord, Report, StructureNote
 from ..spec import DEFAULT_FORMAT, FormatSpec
@@ -143,6 +144,10 @@ def build(case: Case) -> tuple[Report, Report]:
     if case.workbook:
         as_read_from_workbook(r)
     r.values.update(case.values)
+    for rid, typed in case.values.items():
+        if isinstance(typed, date):  # a date typed into a number cell: its serial number
+            r.values[rid] = (typed - date(1899, 12, 30)).days
+            r.cells[rid] = replace(r.cells[rid], is_date=True)
     r.texts.update(case.texts)
     for key, value in case.cover.items():
         setattr(r, key, value)
@@ -151,6 +156,8 @@ def build(case: Case) -> tuple[Report, Report]:
         r.cells[rid] = replace(r.cells[rid], formula=None)
     for rid, text in case.formulas.items():
         r.cells[rid] = replace(r.cells[rid], formula=text)
+        if r.spec.value_cell(rid).is_input:
+            _evaluate_input_formula(r, rid)
     for rid, cached in case.cached.items():
         r.cells[rid] = replace(r.cells[rid], cached=cached, has_cache=True)
     r.structure = [StructureNote(*n) for n in case.notes]
@@ -164,6 +171,21 @@ def build(case: Case) -> tuple[Report, Report]:
     if case.prev_year is not None:
         prev.year = case.prev_year
     return r, prev
+
+
+def _evaluate_input_formula(r: Report, rid: str) -> None:
+    """What the reader makes of a formula typed into an input cell (the cells it refers to
+    are the report's own, at their template places)."""
+    rec = r.cells[rid]
+    at = {(c.sheet, c.address): cid for cid, c in r.cells.items()}
+    try:
+        value = plain_number(evaluate(parse(rec.formula or "", rec.sheet),
+                                      lambda ref: r.values.get(at[ref]) if ref in at else None))
+        r.cells[rid] = replace(rec, computed=value)
+    except (Unsupported, FormulaError) as e:
+        value = None
+        r.cells[rid] = replace(rec, formula_problem=e.reason)
+    r.values[rid] = value
 
 
 def fill_untouched_totals(r: Report, case: Case) -> None:

@@ -10,20 +10,19 @@ number; a total whose formula was altered is unknown (the formula rule reports i
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..a1 import column_index, is_address, split
+from ..a1 import column_index, split
+from ..formula import Unsupported, exact, parse
 from ..layout import Place, compact_refs, expected_formula, places
 from ..report import Report
 from ..spec import FormatSpec, ValueCell
 from .findings import Finding
 
 Number = int | float
-_SUM = re.compile(r"^=SUM\(([A-Z0-9:,]+)\)$")
 
 
 def normalise_formula(text: str | None) -> str:
@@ -70,23 +69,6 @@ def standard_formula(spec: FormatSpec, cid: str) -> str:
     return normalise_formula(expected_formula(spec, cid))
 
 
-def sum_refs(formula: str) -> set[tuple[int, int]] | None:
-    """The cells a plain "=SUM(A1:B2,C3)" adds up, or None for any other formula."""
-    m = _SUM.match(normalise_formula(formula))
-    if not m:
-        return None
-    cells: set[tuple[int, int]] = set()
-    for arg in m.group(1).split(","):
-        ends = arg.split(":")
-        if len(ends) > 2 or not all(is_address(e) for e in ends):
-            return None
-        (r0, c0), (r1, c1) = a1_key(ends[0]), a1_key(ends[-1])
-        if (r1 - r0 + 1) * (c1 - c0 + 1) > 10_000:
-            return None  # a whole-column sum is not the template's
-        cells |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-    return cells
-
-
 def a1_key(address: str | None) -> tuple[int, int]:
     """Sort key (row, column) of an A1 address; unknown addresses last."""
     try:
@@ -109,6 +91,9 @@ class CheckContext:
         self.from_workbook = bool(self.report.cells)
         self._claimed: dict[str, Number | None] = {}
         self._states: dict[str, str] = {}
+        # (sheet, address) → id of every cell the reader located
+        self.by_place: dict[tuple[str, str], str] = {(r.sheet, r.address): rid
+                                                     for rid, r in self.report.cells.items()}
 
     # ------------------------------------------------------------ places
     def locate(self, rid: str) -> tuple[str | None, str | None]:
@@ -159,19 +144,32 @@ class CheckContext:
         return "intact" if self.formula_intact(vc, rec.formula) else "altered"
 
     def formula_intact(self, vc: ValueCell, formula: str) -> bool:
-        """The template's SUM, or the same SUM after Excel moved it with inserted rows
-        (its ranges then also cover the inserted blank cells, which add nothing)."""
+        """The formula adds exactly the template's terms, each once: the template's SUM,
+        the same SUM after Excel moved it (its ranges then also cover inserted blank
+        cells, which add nothing) or another way of writing it (=D8+E8+…). A term
+        counted twice, one left out or another cell of the report added is not intact."""
         if normalise_formula(formula) == standard_formula(self.spec, vc.id):
             return True
         sheet = self.locate(vc.id)[0]
-        refs = sum_refs(formula)
-        terms = [self.locate(x) for x in vc.formula_of]
-        if refs is None or any(s != sheet or a is None for s, a in terms):
+        try:
+            form = parse(formula, sheet or "")
+        except Unsupported:
             return False
-        wanted = {a1_key(a) for _, a in terms}
-        others = {a1_key(rec.address) for rec in self.report.cells.values()
-                  if rec.sheet == sheet} - wanted
-        return wanted <= refs and not (refs - wanted) & others
+        if form.constant != 0:
+            return False
+        wanted = {self.locate(x): 1 for x in vc.formula_of}
+        if any(a is None for _, a in wanted):
+            return False
+        got = form.coefficients()
+        of_report = {ref: k for ref, k in got.items() if ref in self.by_place}
+        if of_report != wanted:
+            return False
+        # cells outside the report (inserted rows, the margin) must add nothing
+        rec = self.report.cells.get(vc.id)
+        if len(of_report) == len(got) or rec is None or rec.computed is None:
+            return len(of_report) == len(got)
+        terms = [self.report.number(x) for x in vc.formula_of]
+        return exact(rec.computed) == sum((exact(t) or 0 for t in terms), start=exact(0))
 
     def expected_formula(self, vc: ValueCell) -> str | None:
         """The template's formula, with its terms where they now are."""
@@ -183,11 +181,24 @@ class CheckContext:
         return "=SUM(" + compact_refs([a for _, a in terms]) + ")"
 
     def recomputed(self, vc: ValueCell) -> Number | None:
-        """A derived cell's value from its formula's terms as they stand."""
+        """A derived cell's value from its formula's terms as they stand: a blank or a
+        text term counts 0, as SUM counts it (the value rules report that term once);
+        None only when a term's own formula cannot be confirmed."""
         terms = [self.claimed(x) for x in vc.formula_of]
-        if any(t is None for t in terms):
+        if any(t is None and not self.is_blank_or_text(x) for t, x in zip(terms, vc.formula_of)):
             return None
-        return tidy_sum(terms)
+        return tidy_sum([t or 0 for t in terms])
+
+    def is_blank_or_text(self, cid: str) -> bool:
+        """An input that SUM skips: blank, "/", "无", a number stored as text."""
+        vc = self.spec.value_cell(cid)
+        if not vc.is_input or self.unreadable(cid):
+            return False
+        rec = self.report.cells.get(cid)
+        if rec is not None and rec.formula is not None:
+            return False  # an input holding a formula: its value or its problem is its own
+        v = self.report.values.get(cid)
+        return v is None or isinstance(v, str)
 
     def claimed(self, cid: str) -> Number | None:
         """The number the table shows in this cell, or None when it shows no number."""
@@ -210,8 +221,12 @@ class CheckContext:
         return out
 
     def is_checked_value(self, vc: ValueCell) -> bool:
-        """Whether the cell's content is the clerk's own entry (inputs, and totals in plain data)."""
+        """Whether the cell's content is the clerk's own entry (inputs, and totals in plain
+        data); an input whose formula cannot be evaluated is reported as that (F06) alone."""
         if self.unreadable(vc.id):
+            return False
+        rec = self.report.cells.get(vc.id)
+        if rec is not None and rec.formula_problem is not None:
             return False
         return vc.is_input or self.formula_state(vc) == "data"
 

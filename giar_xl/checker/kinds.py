@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
+from ..formula import exact
+from ..xlsx import serial_to_date
 from .context import CheckContext, is_number, show, tidy_sum
 from .findings import Finding
 
@@ -58,15 +61,37 @@ def _derived_with_record(ctx: CheckContext) -> Iterator[Any]:
             yield vc
 
 
+def _own_formulas(ctx: CheckContext) -> Iterator[tuple[str, Any]]:
+    """(id, record) of every non-total cell that holds a formula: inputs, cover, texts."""
+    derived = {vc.id for vc in ctx.spec.value_cells if not vc.is_input}
+    for rid, rec in ctx.report.cells.items():
+        if rec.formula is not None and rid not in derived and not ctx.report.values_only:
+            yield rid, rec
+
+
+def _differs(cached: Any, should: Any) -> bool:
+    a, b = exact(cached), exact(should)
+    return a is None or b is None or a != b
+
+
 @kind("formula")
 def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     want = rule.params["state"]
+    if want == "stale_cache":
+        yield from _stale(ctx, rule)
+        return
+    if want in ("input_formula", "unevaluable"):
+        for rid, rec in _own_formulas(ctx):
+            if (rec.formula_problem is None) == (want == "input_formula"):
+                yield ctx.finding(rule, rid=rid, expected=rec.computed, actual=rec.formula,
+                                  formula=rec.formula, problem=rec.formula_problem or "")
+        return
     for vc in _derived_with_record(ctx):
         state = ctx.formula_state(vc)
         if state == "overwritten" and want in ("overwritten_wrong", "overwritten_right"):
             typed = ctx.report.values.get(vc.id)
             should = ctx.recomputed(vc)
-            right = is_number(typed) and should is not None and abs(typed - should) < 1e-9
+            right = is_number(typed) and should is not None and not _differs(typed, should)
             if right == (want == "overwritten_right"):
                 yield ctx.finding(rule, rid=vc.id, expected=should, actual=typed,
                                   formula=ctx.expected_formula(vc))
@@ -74,14 +99,29 @@ def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
             got, template_formula = ctx.report.cells[vc.id].formula, ctx.expected_formula(vc)
             yield ctx.finding(rule, rid=vc.id, expected=template_formula, actual=got,
                               want=template_formula, got=got)
-        elif state == "intact" and want == "stale_cache":
-            rec = ctx.report.cells[vc.id]
-            should = ctx.claimed(vc.id) if rec.has_cache else None
-            if should is None:
-                continue
-            if not is_number(rec.cached) or abs(rec.cached - should) > 1e-9:
-                yield ctx.finding(rule, rid=vc.id, expected=should, actual=rec.cached,
-                                  formula=ctx.expected_formula(vc))
+
+
+def _stale(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """A stored result that is not what the formula gives now (calculation set to manual,
+    a file saved by a program that does not recalculate): both numbers are reported."""
+    for rid, rec in ctx.report.cells.items():
+        if rec.formula is None or not rec.has_cache or ctx.report.values_only:
+            continue
+        try:
+            vc = ctx.spec.value_cell(rid)
+        except KeyError:
+            vc = None
+        if vc is not None and not vc.is_input:
+            if ctx.formula_state(vc) != "intact":
+                continue  # an altered total: F03 reports its formula
+            should = ctx.claimed(rid)
+        else:
+            should = rec.computed
+        if should is None or not is_number(should):
+            continue
+        if _differs(rec.cached, should):
+            yield ctx.finding(rule, rid=rid, expected=should, actual=rec.cached,
+                              formula=rec.formula)
 
 
 # ---------------------------------------------------------------- identities
@@ -133,13 +173,23 @@ def _parse_number_text(text: str) -> float | None:
     return None
 
 
-def _decimals(x: float) -> int:
-    s = f"{x:.12f}".rstrip("0")
-    return len(s.split(".")[1]) if "." in s else 0
+def decimal_places(x: float | int) -> int:
+    """Decimals of a number as the clerk typed it: the shortest decimal form of the stored
+    binary number, cut to the 15 significant digits a spreadsheet keeps (18651.06 → 2,
+    5949.088667 → 6; never read from float formatting, which gives 18651.060000000001)."""
+    d = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+    if len(d.as_tuple().digits) > 15:
+        d = Decimal(format(x, ".15g"))
+    exponent = d.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def value_problem(raw: Any, vc: Any, test: str, params: dict[str, Any]) -> bool:
+def value_problem(raw: Any, vc: Any, test: str, params: dict[str, Any], is_date: bool = False) -> bool:
     """Whether a raw cell value fails one test (see the V rules of the catalogue)."""
+    if test == "date":
+        return is_date and is_number(raw)
+    if is_date and is_number(raw):
+        return False  # a date typed into a number cell: V09 names it, the number means nothing
     text = raw.strip() if isinstance(raw, str) else None
     if test == "blank":
         return raw is None or text == ""
@@ -159,7 +209,7 @@ def value_problem(raw: Any, vc: Any, test: str, params: dict[str, Any]) -> bool:
     if test == "fraction":
         return vc.kind == "count" and raw != int(raw)
     if test == "decimals":
-        return vc.kind == "amount" and _decimals(raw) > params["max_decimals"]
+        return vc.kind == "amount" and decimal_places(raw) > params["max_decimals"]
     if test == "too_large":
         return vc.kind == "amount" and raw >= params["limit"]
     raise ValueError(f"unknown value test {test!r}")
@@ -172,7 +222,13 @@ def cell_value(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         if not ctx.is_checked_value(vc):
             continue  # a template formula, or a total the formula rules already report
         raw = ctx.report.values.get(vc.id)
-        if value_problem(raw, vc, test, rule.params):
+        rec = ctx.report.cells.get(vc.id)
+        is_date = rec is not None and rec.is_date
+        if value_problem(raw, vc, test, rule.params, is_date):
+            words = {k: v for k, v in rule.params.items() if k in ("max_decimals", "limit")}
+            if test == "decimals":
+                words["decimals"] = decimal_places(raw)
+            if test == "date":
+                words["date"] = serial_to_date(raw).isoformat()
             yield ctx.finding(rule, rid=vc.id, expected=rule.params.get("expected"), actual=raw,
-                              unit=vc.unit, **{k: v for k, v in rule.params.items()
-                                               if k in ("max_decimals", "limit")})
+                              unit=vc.unit, **words)

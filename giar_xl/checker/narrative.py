@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..text import parse_date
-from .context import CheckContext, is_number, tidy_sum
+from .context import CheckContext, is_number, show, tidy_sum
 from .findings import Finding
 from .kinds import kind
 
@@ -68,7 +68,9 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
             yield ctx.finding(rule, rid="cover.agency", actual=r.agency)
     elif test == "year_missing":
         if year is None:
-            yield ctx.finding(rule, rid="cover.year", actual=r.year)
+            rec = r.cells.get("cover.year")
+            what = f"日期 {r.year}（单元格被当作日期）" if rec is not None and rec.is_date else show(r.year)
+            yield ctx.finding(rule, rid="cover.year", actual=r.year, what=what)
     elif test == "year_future":
         if year is not None and year > ctx.today.year:
             yield ctx.finding(rule, rid="cover.year", expected=ctx.today.year, actual=year)

@@ -5,6 +5,9 @@ Each rule is data; ``kinds.py`` interprets it. See ``catalogue.py`` for the whol
 
 from __future__ import annotations
 
+from datetime import date
+
+from ..spec.format2021 import AMOUNT_DECIMALS
 from .cases import Case
 from .findings import ERROR, WARNING
 from .rule import SPEC, Rule
@@ -109,13 +112,32 @@ FORMULAS = [
               formulas={"t3.disclosed.total": "=sum($D$8:$I$8)"}),
          params={"state": "altered"}),
     Rule("F04", "formula.stale_cache", "保存的计算结果过期", WARNING, "formula",
-         "文件中保存的公式计算结果与按各项重算的值不同（如关闭了自动重算）；"
-         "用不重算的软件打开时会看到错误的合计。",
-         "文件中保存的计算结果为 {actual}，按各项重算应为 {expected}；请重新计算（F9）后保存。",
+         "文件中保存的公式计算结果与按公式重算的值不同（如关闭了自动重算，或文件由不重算的软件保存）；"
+         "用不重算的软件打开时会看到过期的数字。校验和导出一律采用重算的值。",
+         "文件中保存的计算结果为 {actual}，按公式 {formula} 重算应为 {expected}；校验和导出都按 {expected}。"
+         "请重新计算（F9）后保存。",
          "保存的计算结果应与公式一致",
          Case("J8 公式完好，但文件中保存的结果是 2（应为 3）", cached={"t3.disclosed.total": 2},
               at="t3.disclosed.total"),
          Case("保存的结果为 3", cached={"t3.disclosed.total": 3}), params={"state": "stale_cache"}),
+    Rule("F05", "formula.in_input", "数据单元格中是公式", WARNING, "formula",
+         "应填数字的单元格（或封面）里是公式。校验程序按公式重新计算，结果作为本格的数值；"
+         "建议直接填写数字，以免引用的单元格改动后数字随之改变。",
+         "此格是公式 {formula}，按公式计算为 {expected}，校验和导出都按 {expected}；建议直接填写数字。",
+         "数据单元格直接填写数字",
+         Case("表二 B9（行政许可）填公式 =10+2", formulas={"t2.licensing.decisions": "=10+2"},
+              at="t2.licensing.decisions"),
+         Case("B9 填数字 12", values={"t2.licensing.decisions": 12}),
+         params={"state": "input_formula"}),
+    Rule("F06", "formula.unevaluable", "公式无法核对", ERROR, "formula",
+         "单元格里的公式用了校验程序不核对的写法（SUM 和加减乘除以外的函数、整列引用、名称、"
+         "其他工作簿等），或计算结果是错误值，无法确认它显示的数字；校验程序不采用文件中保存的结果。",
+         "此格是公式 {formula}：{problem}，无法确认其数值。请直接填写数字（或只用 SUM 和加减乘除）。",
+         "数字须能由校验程序核对",
+         Case("表二 B9 填公式 =ROUND(12.4,0)", formulas={"t2.licensing.decisions": "=ROUND(12.4,0)"},
+              at="t2.licensing.decisions"),
+         Case("B9 填数字 12", values={"t2.licensing.decisions": 12}),
+         params={"state": "unevaluable"}),
 ]
 
 _REQUEST = "依申请公开方面，本年新收政府信息公开申请{}件，上年结转1件，结转下年度继续办理{}件。"
@@ -189,13 +211,15 @@ VALUES = [
          Case("表二 B13（行政强制）填 2.5", values={"t2.coercion.decisions": 2.5},
               at="t2.coercion.decisions"),
          Case("B13 填 2", values={"t2.coercion.decisions": 2}), params={"test": "fraction"}),
-    Rule("V07", "value.decimals", "金额小数位过多", ERROR, "cell_value",
-         "收费金额以万元为单位，最多保留 4 位小数（即精确到元）。",
-         "金额以万元计，最多 {max_decimals} 位小数，实为 {actual}。", "金额（万元）最多 4 位小数",
-         Case("表二 B16（行政事业性收费）填 1.234567", values={"t2.fee.amount": 1.234567},
+    Rule("V07", "value.decimals", "金额小数位过多", WARNING, "cell_value",
+         "收费金额以万元为单位；精确到分是 6 位小数（如 5949.088667 万元）。超过 6 位小数即小于一分钱，"
+         "多半是计算或换算留下的尾数。国家格式没有限制小数位数，所以只作提示。",
+         "金额以万元计，精确到分为 {max_decimals} 位小数，此格有 {decimals} 位小数（{actual}）。",
+         "金额（万元）不超过 6 位小数（精确到分）",
+         Case("表二 B16（行政事业性收费）填 1.2345678", values={"t2.fee.amount": 1.2345678},
               at="t2.fee.amount"),
-         Case("B16 填 1.2346", values={"t2.fee.amount": 1.2346}),
-         params={"test": "decimals", "max_decimals": 4}),
+         Case("B16 填 5949.088667（精确到分）", values={"t2.fee.amount": 5949.088667}),
+         params={"test": "decimals", "max_decimals": AMOUNT_DECIMALS}),
     Rule("V08", "value.fee_scale", "收费金额异常大", WARNING, "cell_value",
          "收费金额达到 10 万万元（10 亿元）以上，很可能误按“元”填写。",
          "收费金额为 {actual} 万元，很可能误按“元”填写；请核对单位（万元）。",
@@ -204,4 +228,10 @@ VALUES = [
               at="t2.fee.amount"),
          Case("B16 填 12.5", values={"t2.fee.amount": 12.5}),
          params={"test": "too_large", "limit": 100000}),
+    Rule("V09", "value.date", "数字单元格填了日期", ERROR, "cell_value",
+         "件数或金额单元格里是日期（单元格格式为日期，或输入时被识别为日期，如把“3.1”输成了 3 月 1 日）。",
+         "此格是日期 {date}，不是{unit}数；请改为数字，并把单元格格式改为“常规”或“数值”。", _V,
+         Case("表二 B9（行政许可）被输成日期 2024-03-01", values={"t2.licensing.decisions": date(2024, 3, 1)},
+              at="t2.licensing.decisions"),
+         Case("B9 填 12", values={"t2.licensing.decisions": 12}), params={"test": "date"}),
 ]

@@ -18,7 +18,7 @@ COVER = [
          Case("B3 填“测试县某某镇人民政府”"), params={"test": "agency"}),
     Rule("C02", "cover.year", "报告年度未填或无法识别", ERROR, "cover",
          "报告年度为空，或不是“2025”“2025年”这样的四位年份。",
-         "报告年度应为四位数字年份，实为{actual}。", _COVER,
+         "报告年度应为四位数字年份，实为{what}。", _COVER,
          Case("封面 B4 报告年度填“二〇二五”", cover={"year": "二〇二五"}, at="cover.year"),
          Case("B4 填“2025年”", cover={"year": "2025年"}), params={"test": "year_missing"}),
     Rule("C03", "cover.year_future", "报告年度在未来", ERROR, "cover",

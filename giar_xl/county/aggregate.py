@@ -248,8 +248,7 @@ def county_report(agg: Aggregation, name: str | None = None) -> Report:
     spec = DEFAULT_FORMAT
     n = agg.totals.units
     report = Report.empty(spec, agency=f"{name or '全部单位'}（{n} 个单位汇总）", year=agg.year)
-    for c in spec.value_cells:
-        report.values[c.id] = agg.totals.value(c.id) if c.is_input else None
+    report.values = {c.id: agg.totals.value(c.id) for c in spec.value_cells if c.is_input}
     report.texts.update(_summary_texts(agg.totals, n))
     report.previous = agg.totals.previous_totals()
     report.meta = {"aggregate": {"units": n, "files": len(agg.rows), "forced": agg.forced,

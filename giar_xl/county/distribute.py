@@ -52,7 +52,7 @@ def new_report(unit: Unit, year: int) -> Report:
     report = Report.empty(spec, agency=unit.name, year=year)
     for c in spec.value_cells:
         if not c.is_input:
-            report.values[c.id] = None
+            del report.values[c.id]  # not given: the workbook computes it
     report.meta = {"unit": unit.name, "distributed_for": year}
     if unit.code:
         report.meta["unit_code"] = unit.code

@@ -41,6 +41,9 @@ T2_BLOCKS = (
      (("fee", "行政事业性收费"),), "amount", "万元"),
 )
 T2_CONTENT_HEADER = "信息内容"
+# 万元 to the fen (分) is 6 decimals, as real reports print them (5949.088667); no national
+# rule limits decimals, so more is a hint (V07), never an error
+AMOUNT_DECIMALS = 6
 T2_ITEM1_COLS = ("issued", "repealed", "in_force")
 
 

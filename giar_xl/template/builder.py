@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections import defaultdict
+from fractions import Fraction
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
@@ -23,18 +24,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..fileio import write_bytes
-from ..ooxml import FIXED_TIME, reproducible
+from ..formula import exact
 from ..layout import (BINDING_SHEET, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
                       STATUS_LABEL, defined_name, expected_formula, grid_range,
                       narrative_heading_address, places, status_cells, status_formula,
                       status_row, table_sheet)
+from ..ooxml import FIXED_TIME, reproducible
 from ..report import Report
 from ..safety import write_value
 from ..spec import DEFAULT_FORMAT, FormatSpec, SectionSpec, TableSpec, numbered_headings
+from ..spec.format2021 import AMOUNT_DECIMALS
 from . import styles as st
 
 COUNT_PROMPT = "填写大于等于 0 的整数；没有请填 0，不要留空，也不要填“/”“无”“—”。"
-AMOUNT_PROMPT = "单位：万元，可保留至 4 位小数；没有请填 0。"
+AMOUNT_PROMPT = f"单位：万元，精确到分（最多 {AMOUNT_DECIMALS} 位小数）；没有请填 0。"
 TEXT_PROMPT = "可直接输入或从 Word 粘贴；单元格内换行用 Alt+Enter。"
 BINDING_HEADER = ("id", "sheet", "address", "kind", "label", "formula")
 
@@ -354,28 +357,29 @@ _FORMULA = object()
 def _shown_values(spec: FormatSpec, report: Report) -> dict[str, object]:
     """For each value cell: ``_FORMULA`` where the template formula is written, else the value.
 
-    A derived cell keeps its formula when the report leaves it blank or gives what the
-    formula computes, as the workbook would (text and blanks count as 0, as SUM does;
-    a term that is itself a formula counts with its computed value). A published
-    total that does not add up is kept as it is, not hidden behind a formula: the
-    checker reports it as a number typed over a total.
+    A derived cell keeps its formula when the report does not give it, or gives what
+    the formula computes, as the workbook would (text and blanks count as 0, as SUM
+    does; a term that is itself a formula counts with its computed value). A total the
+    report gives as blank stays blank, and a published total that does not add up is
+    kept as it is, not hidden behind a formula: the checker reports either as a value
+    typed over a total.
     """
     shown: dict[str, object] = {}
-    computed: dict[str, float] = {}
+    computed: dict[str, Fraction] = {}
 
-    def value_of(cid: str) -> float:
+    def value_of(cid: str) -> Fraction:
         if cid not in computed:
             vc = spec.value_cell(cid)
             given = report.values.get(cid)
             if vc.is_input:
                 shown[cid] = given
-                computed[cid] = report.number(cid) or 0
+                computed[cid] = exact(report.number(cid)) or Fraction(0)
             else:
-                total = sum(value_of(x) for x in vc.formula_of)
-                if given is None or given == total:
+                total = sum((value_of(x) for x in vc.formula_of), start=Fraction(0))
+                if cid not in report.values or exact(report.number(cid)) == total:
                     shown[cid], computed[cid] = _FORMULA, total
                 else:
-                    shown[cid], computed[cid] = given, report.number(cid) or 0
+                    shown[cid], computed[cid] = given, exact(report.number(cid)) or Fraction(0)
         return computed[cid]
 
     for c in spec.value_cells:
