@@ -97,3 +97,30 @@ def test_broken_pool_is_replaced(tmp_path, example_report):
     crashed, after = asyncio.run(scenario())
     assert crashed.status == 500 and "进程意外退出" in crashed.body.decode()
     assert after.status == 200 and json.loads(after.body)["files"][0]["file"] == "报告.json"
+
+
+def test_limits_doc_states_the_server_limits():
+    from pathlib import Path
+
+    from giar_xl.report import MAX_JSON_BYTES
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text("utf-8")
+    section = doc[doc.index("## 网页校验服务"):doc.index("## 输出文件")]
+    assert f"{uploads.MAX_UPLOAD_BYTES // 2**20} MB" in section
+    assert f"{MAX_JSON_BYTES // 2**20} MB" in section  # the button's body
+    assert f"{uploads.IDLE_SECONDS} 秒" in section
+
+
+def test_serve_doc_names_the_real_routes_port_and_setting():
+    from pathlib import Path
+
+    from starlette.routing import Route
+
+    from giar_xl.commands.serve import DEFAULT_PORT
+    from giar_xl.serve import BUTTON_PATH, create_app
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "serve.md").read_text("utf-8")
+    assert f":{DEFAULT_PORT}" in doc and BUTTON_PATH in doc
+    assert '"GIAR_SERVER","http://' in doc  # the key the workbook's macro reads (tests/test_serve_macro.py)
+    for route in create_app().routes:
+        assert isinstance(route, Route) and f"`{sorted(route.methods - {'HEAD'})[0]} {route.path}" in doc, route.path
