@@ -30,14 +30,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import httpx  # noqa: E402
 
+from bench_validate import filled_workbook  # noqa: E402
 from giar_xl.checker import render_json  # noqa: E402
-from giar_xl.checker.cases import base_report  # noqa: E402
 from giar_xl.commands.validate import check_file  # noqa: E402
-from giar_xl.spec import DEFAULT_FORMAT  # noqa: E402
-from giar_xl.template import build_workbook  # noqa: E402
 
 
 @dataclass
@@ -68,21 +67,10 @@ def make_books(folder: Path, count: int) -> list[Book]:
     """Different filled workbooks (different findings), as a county's clerks would send."""
     books = []
     for i in range(count):
-        r = base_report()
-        for vc in DEFAULT_FORMAT.value_cells:
-            if not vc.is_input:
-                r.values[vc.id] = None
-        r.values["t2.licensing.decisions"] = i
-        if i % 3 == 0:
-            r.values["t3.new.research"] = "/"
-        if i % 4 == 1:
-            r.texts["s5.rectification"] = ""
-        name = f"单位{i:02d}.xlsx"
-        path = folder / name
-        build_workbook(path, r)
+        path = filled_workbook(folder / f"单位{i:02d}.xlsx", i)
         expected = json.loads(render_json([check_file(str(path), None)]))
-        expected["files"][0]["file"] = name
-        books.append(Book(name, path.read_bytes(), expected))
+        expected["files"][0]["file"] = path.name
+        books.append(Book(path.name, path.read_bytes(), expected))
     return books
 
 

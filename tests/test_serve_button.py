@@ -23,6 +23,7 @@ from giar_xl.serve import BUTTON_PATH
 from giar_xl.template import build_workbook
 
 from serve_helpers import LiveServer, two_error_report
+from test_button import payload_from
 
 xw = pytest.importorskip("xlwings")
 pytestmark = pytest.mark.slow  # LibreOffice recalculates the workbook
@@ -43,25 +44,18 @@ def server(tmp_path_factory):
 
 
 def vba_payload(path: Path) -> dict:
-    """The JSON body RunServerPython builds (Remote.bas): client "VBA", names, and each sheet's
-    values from A1 to the end of its used range."""
-    wb = openpyxl.load_workbook(path, data_only=True)
-    sheets = []
-    for ws in wb.worksheets:
-        values = [["" if c.value is None else c.value for c in row]
-                  for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)]
-        sheets.append({"name": ws.title, "values": values, "pictures": [], "tables": []})
-    index = {ws.title: i for i, ws in enumerate(wb.worksheets)}
+    """The JSON body RunServerPython builds (Remote.bas): client "VBA", the book's names, and each
+    sheet's values from A1 to the end of its used range."""
+    payload = payload_from(path, name=BOOK_NAME)
+    wb = openpyxl.load_workbook(path)
+    index = {s["name"]: i for i, s in enumerate(payload["sheets"])}
     names = []
     for name, dn in list(wb.defined_names.items())[:40]:
         sheet, _, address = dn.attr_text.partition("!")
-        sheet = sheet.strip("'")
-        if sheet in index:
-            names.append({"name": name, "sheet_index": index[sheet], "address": address.replace("$", ""),
+        if sheet.strip("'") in index:
+            names.append({"name": name, "sheet_index": index[sheet.strip("'")], "address": address.replace("$", ""),
                           "book_scope": True, "scope_sheet_name": None, "scope_sheet_index": None})
-    return {"client": "VBA", "version": xw.__version__,
-            "book": {"name": BOOK_NAME, "active_sheet_index": 0, "selection": "A1"},
-            "names": names, "sheets": sheets}
+    return {**payload, "client": "VBA", "names": names}
 
 
 def vba_actions() -> set[str]:

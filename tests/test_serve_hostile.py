@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,8 @@ from giar_xl.serve import BUTTON_PATH
 from giar_xl.serve.uploads import MAX_UPLOAD_BYTES
 from giar_xl.xlsx import MAX_FILE_BYTES
 
-from hostile_helpers import ADVICE, T3_PART, bad_files, billion_laughs, parts_of, with_part, workbook_bytes
+from hostile_helpers import (ADVICE, T3_PART, bad_files, billion_laughs, with_part, workbook_bytes,
+                             write_zip_bomb)
 from serve_helpers import LiveServer, clean_report, upload
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -45,18 +45,7 @@ def clean() -> bytes:
 
 @pytest.fixture(scope="module")
 def bomb(tmp_path_factory, good) -> Path:
-    path = tmp_path_factory.mktemp("bomb") / "压缩炸弹.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name, body in parts_of(good).items():
-            if name != T3_PART:
-                z.writestr(name, body)
-                continue
-            with z.open(name, "w", force_zip64=True) as fh:
-                fh.write(b"<worksheet>")
-                chunk = b" " * (32 * 2**20)
-                for _ in range(BOMB_INFLATED // len(chunk)):
-                    fh.write(chunk)
-                fh.write(b"</worksheet>")
+    path = write_zip_bomb(tmp_path_factory.mktemp("bomb") / "压缩炸弹.xlsx", good, BOMB_INFLATED)
     assert path.stat().st_size < 2 * 2**20
     return path
 
