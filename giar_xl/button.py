@@ -26,7 +26,8 @@ from .spec import DEFAULT_FORMAT
 from .xlsx import RawCell, SheetData, WorkbookData
 
 TITLE = "政府信息公开年报校验"
-EXTRA_ROWS = 30  # read a little below the layout, so inserted rows are still seen
+EXTRA_ROWS = 30
+NO_FILL = "#FFFFFF"  # read a little below the layout, so inserted rows are still seen
 
 
 def run() -> None:
@@ -127,4 +128,8 @@ def _clear_old_colours(book: Any, data: WorkbookData, handles: dict[str, Any]) -
     old = binding.cells.get(COLOURED_CELL[1])
     for sheet, address in load_coloured(old.value if old else None):
         if sheet in handles:
-            handles[sheet].range(address).color = restore_colour(sheet, address)
+            # xlwings' VBA client (RunServerPython) can only set a colour: it converts "#RRGGBB"
+            # with HexToRgb, and None stops it ("Invalid use of Null"). The cells the template
+            # leaves unfilled are bordered text boxes, where white looks the same as no fill.
+            colour = restore_colour(sheet, address) or NO_FILL
+            handles[sheet].range(address).color = colour

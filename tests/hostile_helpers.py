@@ -77,6 +77,23 @@ def zip_bomb_part(inflated: int) -> bytes:
     return b"<worksheet>" + b" " * inflated + b"</worksheet>"
 
 
+def write_zip_bomb(path: Path, good: bytes, inflated: int) -> Path:
+    """The workbook with its 表三 sheet part inflating to ``inflated`` bytes of spaces, written
+    in chunks (a file of a few MB; the bytes never exist in memory at once)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for name, body in parts_of(good).items():
+            if name != T3_PART:
+                z.writestr(name, body)
+                continue
+            with z.open(name, "w", force_zip64=True) as fh:
+                fh.write(b"<worksheet>")
+                chunk = b" " * (64 * 2**20)
+                for _ in range(inflated // len(chunk)):
+                    fh.write(chunk)
+                fh.write(b"</worksheet>")
+    return path
+
+
 def million_rows(rows: int = 1_000_000) -> bytes:
     # rows without addresses keep the part under the size limit, so the cell limit is what refuses it
     return (b"<worksheet " + MAIN_NS + b"><sheetData>" + b"<row><c><v>1</v></c></row>" * rows

@@ -11,7 +11,6 @@ import resource
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -24,7 +23,7 @@ from giar_xl.xlsx import MAX_CELLS_PER_SHEET, MAX_PART_BYTES, MAX_TAGS_PER_PART
 
 from conftest import run_cli
 from hostile_helpers import (MAIN_NS, T3, T3_PART, billion_laughs, external_entity, million_rows, parts_of,
-                             sha, with_part, workbook_bytes)
+                             sha, with_part, workbook_bytes, write_zip_bomb)
 
 MEMORY_CAP = 768 * 2**20  # address space of the child: a few times what a normal run needs
 TIME_LIMIT = 15.0  # seconds per command, child start-up included (2 shared cores)
@@ -41,18 +40,7 @@ def good() -> bytes:
 def bombs(tmp_path_factory, good):
     """A 2 GiB zip bomb (a 2 MB file) and a sheet with a million used rows."""
     folder = tmp_path_factory.mktemp("bombs")
-    bomb = folder / "压缩炸弹.xlsx"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for name, body in parts_of(good).items():
-            if name != T3_PART:
-                z.writestr(name, body)
-                continue
-            with z.open(name, "w", force_zip64=True) as fh:
-                fh.write(b"<worksheet>")
-                chunk = b" " * (64 * 2**20)
-                for _ in range(BOMB_INFLATED // len(chunk)):
-                    fh.write(chunk)
-                fh.write(b"</worksheet>")
+    bomb = write_zip_bomb(folder / "压缩炸弹.xlsx", good, BOMB_INFLATED)
     assert bomb.stat().st_size < 5 * 2**20
     rows = folder / "一百万行.xlsx"
     body = million_rows()

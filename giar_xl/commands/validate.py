@@ -11,7 +11,7 @@ import click
 from ..checker import check, render_json, render_text, summarize
 from ..checker.findings import CheckResult
 from ..county.match import PreviousResolver, expand_inputs, is_lock_file
-from ..errors import GiarError
+from ..errors import GiarError, UnreadableInput
 from ..fileio import write_text
 from ..inputs import load_report
 from ..report import Report
@@ -26,18 +26,28 @@ def _reason(e: GiarError) -> str:
     return (where + "：" if where else "") + e.message
 
 
+def read_report(path: str | Path) -> Report:
+    """``load_report``, with any failure of a damaged file as ``UnreadableInput`` (never a traceback)."""
+    try:
+        return load_report(path)
+    except GiarError:
+        raise
+    except Exception as e:  # a damaged file must not stop a batch of 500
+        raise UnreadableInput(f"文件已损坏或格式异常，无法读取（{type(e).__name__}: {e}）。",
+                              file=str(path)) from None
+
+
 def check_file(path: str, previous: Report | None,
                resolve: Callable[[Report, str], Report | None] | None = None) -> CheckResult:
     """One file's result; a file that cannot be read becomes a result, not an exception.
 
     ``resolve`` picks last year's report per file (``--previous`` given a folder).
+    Shared by the command line and ``giar-xl serve``.
     """
     try:
-        report = load_report(path)
+        report = read_report(path)
     except GiarError as e:
         return CheckResult(path, error=_reason(e))
-    except Exception as e:  # a damaged file must not stop a batch of 500
-        return CheckResult(path, error=f"文件已损坏或格式异常，无法读取（{type(e).__name__}: {e}）。")
     if resolve is not None:
         previous = resolve(report, path)
     return CheckResult(path, check(report, previous))
@@ -71,7 +81,7 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     退出码：0 没有错误；1 有“错误”级问题；2 用法错误或文件无法读取。
     """
     resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
-    previous = load_report(previous_path) if previous_path and resolve is None else None
+    previous = read_report(previous_path) if previous_path and resolve is None else None
     # folders are checked file by file (Excel's "~$" lock files left out)
     paths = [str(f) for f in expand_inputs(files) if not is_lock_file(f)] or list(files)
     if annotate_path and (len(paths) != 1 or Path(paths[0]).suffix.lower() not in (".xlsx", ".xlsm")):
