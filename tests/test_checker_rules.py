@@ -63,16 +63,26 @@ def test_finding_carries_labels_expected_actual_and_rule_text():
         "message": "此格填了“/”；没有数据的请填 0。", "sheet": "三、依申请公开", "cell": "F6",
         "row_label": "一、本年新收政府信息公开申请数量", "col_label": "法人或其他组织 科研机构",
         "expected": 0, "actual": "/", "rule_text": "表二至表四的每个数据单元格都应填数字，没有的填 0",
-        "id": "t3.new.research"}
+        "id": "t3.new.research", "cells": [], "suspects": []}
 
 
-def test_identity_message_shows_both_sides_and_the_balancing_value():
+def test_identity_message_lists_every_cell_and_names_the_cells_to_check():
     r = as_read_from_workbook(base_report())
     r.values["t3.carry_forward.business"] = 3  # R1 1 + R2 0 ≠ R24 1 + R25 3
     r.texts["s1.request"] = ""
     found = [f for f in check(r, today=CASE_TODAY) if f.code == "I1"]
-    assert [(f.cell, f.expected, f.actual) for f in found] == [("E30", 0, 3)]
-    assert found[0].message == "商业企业列：1 + 0 = 1，而 1 + 3 = 4，相差 3。此格应为 0，实为 3。"
+    # 本年新收 4, 上年结转 3 or 结转下年度 0 would each balance, and nothing tells which: no
+    # single cell is blamed (never row 四 by default), no impossible value is proposed (E8
+    # cannot go to -2), and the finding sits on the column's live check cell under the table
+    assert [(f.sheet, f.cell, f.expected, f.actual) for f in found] == [("三、依申请公开", "E31", None, None)]
+    assert found[0].cells == ("E6", "E7", "E29", "E30", "J6", "J7", "J29", "J30")
+    assert found[0].suspects == ("E6", "E7", "E30")
+    assert found[0].message == ("商业企业列：E6 + E7 = 1，而 E29 + E30 = 4，相差 3；"
+                                "总计列：J6 + J7 = 5，而 J29 + J30 = 8，相差 3。"
+                                "无法确定是哪一格有误，请核对 E6、E7、E30。")
+    # with last year's report, 上年结转 0 meets last year's 结转下年度 0: no longer a suspect
+    (with_last,) = [f for f in check(r, base_previous(), today=CASE_TODAY) if f.code == "I1"]
+    assert with_last.suspects == ("E6", "E30")
 
 
 def test_every_finding_is_collected_in_one_pass_in_cell_order():

@@ -15,9 +15,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ..a1 import column_index, split
+from ..a1 import column_index, column_letter, split
 from ..formula import Unsupported, exact, parse
-from ..layout import Place, compact_refs, expected_formula, places
+from ..layout import Place, compact_refs, expected_formula, places, status_cells
 from ..report import Report
 from ..spec import FormatSpec, ValueCell
 from .findings import Finding
@@ -84,6 +84,14 @@ class CheckContext:
     previous: Report | None = None
     today: date = field(default_factory=date.today)
 
+    def balance(self) -> list[Any]:
+        """Which cells explain the identities that fail (computed once per check)."""
+        if self._balance is None:
+            from .balance import blames
+
+            self._balance = blames(self)
+        return self._balance
+
     def __post_init__(self) -> None:
         self.spec: FormatSpec = self.report.spec
         self.places: dict[str, Place] = places(self.spec)
@@ -91,6 +99,7 @@ class CheckContext:
         self.from_workbook = bool(self.report.cells)
         self._claimed: dict[str, Number | None] = {}
         self._states: dict[str, str] = {}
+        self._balance: list[Any] | None = None
         # (sheet, address) → id of every cell the reader located
         self.by_place: dict[tuple[str, str], str] = {(r.sheet, r.address): rid
                                                      for rid, r in self.report.cells.items()}
@@ -117,6 +126,20 @@ class CheckContext:
             for part in section.parts:
                 if part.id == rid:
                     return section.heading, part.label or "总述"
+        return None, None
+
+    def status_place(self, inst: Any) -> tuple[str | None, str | None]:
+        """Where the template shows a relation's live check (the row under table 三), moved
+        with the table when rows or columns were inserted."""
+        for i, sheet, address in status_cells(self.spec):
+            if i is inst:
+                anchor = inst.rhs[-1]  # the table's last value row, in the same column
+                std = self.places[anchor].address
+                now_sheet, now = self.locate(anchor)
+                if now is None:
+                    return sheet, address
+                (c0, r0), (c1, r1), (cs, rs) = split(std), split(now), split(address)
+                return now_sheet, f"{column_letter(column_index(cs) + column_index(c1) - column_index(c0))}{rs + r1 - r0}"
         return None, None
 
     # ------------------------------------------------------------ formulas
@@ -228,7 +251,11 @@ class CheckContext:
         rec = self.report.cells.get(vc.id)
         if rec is not None and rec.formula_problem is not None:
             return False
-        return vc.is_input or self.formula_state(vc) == "data"
+        if vc.is_input or self.formula_state(vc) == "data":
+            return True
+        # a total typed over with a blank or text: reported as that blank or text
+        v = self.report.values.get(vc.id)
+        return self.formula_state(vc) == "overwritten" and (v is None or isinstance(v, str))
 
     # ------------------------------------------------------------ texts
     def section_text(self, section_key: str) -> str:
@@ -238,7 +265,8 @@ class CheckContext:
     def finding(self, rule: Any, *, rid: str | None = None, sheet: str | None = None,
                 cell: str | None = None, row_label: str | None = None,
                 col_label: str | None = None, expected: Any = None, actual: Any = None,
-                rule_text: str | None = None, **words: Any) -> Finding:
+                rule_text: str | None = None, cells: tuple[str, ...] = (),
+                suspects: tuple[str, ...] = (), **words: Any) -> Finding:
         if rid is not None:
             s, c = self.locate(rid)
             sheet, cell = sheet or s, cell or c
@@ -248,7 +276,8 @@ class CheckContext:
         return Finding(code=rule.code, name=rule.name, severity=rule.severity,
                        message=rule.template.format(**fill), sheet=sheet, cell=cell,
                        row_label=row_label, col_label=col_label, expected=plain(expected),
-                       actual=plain(actual), rule_text=rule_text or rule.rule_text, id=rid)
+                       actual=plain(actual), rule_text=rule_text or rule.rule_text, id=rid,
+                       cells=tuple(cells), suspects=tuple(suspects))
 
 
 def tidy_sum(terms: list[Number]) -> Number:

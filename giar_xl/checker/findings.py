@@ -27,9 +27,15 @@ class Finding:
     actual: Any
     rule_text: str
     id: str | None = None  # value or text id of the report, when the finding concerns one
+    # every cell of the relation a finding checks (an identity: both sides), on its sheet
+    cells: tuple[str, ...] = ()
+    # the cells that may be wrong when no single one can be singled out (else empty)
+    suspects: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        doc = asdict(self)
+        doc["cells"], doc["suspects"] = list(self.cells), list(self.suspects)
+        return doc
 
 
 @dataclass
@@ -103,7 +109,7 @@ def findings_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["code", "name", "severity", "message", "sheet", "cell", "row_label",
-                     "col_label", "expected", "actual", "rule_text", "id"],
+                     "col_label", "expected", "actual", "rule_text", "id", "cells", "suspects"],
         "properties": {
             "code": {"enum": [r.code for r in RULES], "title": "规则编号"},
             "name": {"type": "string", "title": "规则名称"},
@@ -119,6 +125,10 @@ def findings_schema() -> dict[str, Any]:
             "actual": {**scalar, "title": "实为"},
             "rule_text": {"type": "string", "title": "规则"},
             "id": {**nullable_str, "title": "数据项编号"},
+            "cells": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{1,3}[1-9][0-9]*$"},
+                      "title": "所核对关系涉及的全部单元格"},
+            "suspects": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{1,3}[1-9][0-9]*$"},
+                         "title": "无法确定是哪一格时，需要核对的单元格"},
         },
     }
     stats = {"type": "object", "additionalProperties": False,

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from ..formula import exact
+from ..formula import exact, plain_number
+from ..layout import compact_refs
 from ..xlsx import serial_to_date
 from .context import CheckContext, is_number, show, tidy_sum
 from .findings import Finding
@@ -86,15 +87,35 @@ def formula(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                 yield ctx.finding(rule, rid=rid, expected=rec.computed, actual=rec.formula,
                                   formula=rec.formula, problem=rec.formula_problem or "")
         return
+    if want == "overwritten_wrong":
+        for blame in ctx.balance():
+            if blame_code(ctx, blame) == "F01":
+                rid, sheet, cell = blame_place(ctx, blame)
+                vc = ctx.spec.value_cell(rid)
+                words = blame_words(ctx, blame)
+                should = plain_number(blame.expected) if blame.cell else ctx.recomputed(vc)
+                how = (f"按各项重算应为 {show(should)}" if blame.cell else
+                       f"与各项之和 {show(should)} 不符，{words['verdict'].rstrip('。')}")
+                yield ctx.finding(rule, rid=rid, expected=should, actual=ctx.report.values.get(rid),
+                                  formula=ctx.expected_formula(vc), how=how,
+                                  cells=words["cells"], suspects=words["suspects"])
+        return
+    blamed = ({b.cell for b in ctx.balance()} | {s for b in ctx.balance() for s in b.suspects}
+              | {i.formula_cell for b in ctx.balance() if b.cell is None for i in b.relations})
+    fixes = [b.cell for b in ctx.balance() if b.cell is not None]
     for vc in _derived_with_record(ctx):
         state = ctx.formula_state(vc)
-        if state == "overwritten" and want in ("overwritten_wrong", "overwritten_right"):
-            typed = ctx.report.values.get(vc.id)
+        if state == "overwritten" and want == "overwritten_right" and vc.id not in blamed:
+            typed = ctx.claimed(vc.id)
             should = ctx.recomputed(vc)
-            right = is_number(typed) and should is not None and not _differs(typed, should)
-            if right == (want == "overwritten_right"):
-                yield ctx.finding(rule, rid=vc.id, expected=should, actual=typed,
-                                  formula=ctx.expected_formula(vc))
+            if typed is None or should is None:
+                continue  # blank or text typed over a total: the value rules report it
+            if not _differs(typed, should):
+                how = "与重算值一致"
+            else:  # the typed figure is right once the cell the balance blames is fixed
+                how = "改正 " + "、".join(_addresses(ctx, tuple(fixes))) + " 后与重算值一致"
+            yield ctx.finding(rule, rid=vc.id, expected=should, actual=typed,
+                              formula=ctx.expected_formula(vc), how=how)
         elif state == "altered" and want == "altered":
             got, template_formula = ctx.report.cells[vc.id].formula, ctx.expected_formula(vc)
             yield ctx.finding(rule, rid=vc.id, expected=template_formula, actual=got,
@@ -125,44 +146,96 @@ def _stale(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------- identities
-def _terms(values: list[float], words: str) -> str:
-    if len(values) == 1:
-        return f"此格为 {show(values[0])}"
-    if len(values) <= 6:
-        return " + ".join(show(v) for v in values) + f" = {show(tidy_sum(values))}"
-    return f"{words} = {show(tidy_sum(values))}"
+def _addresses(ctx: CheckContext, ids: tuple[str, ...]) -> list[str]:
+    return [a for a in (ctx.locate(x)[1] for x in ids) if a]
+
+
+def runs(addresses: tuple[str, ...] | list[str]) -> list[str]:
+    """Addresses with each run of three or more neighbours in one column or row written
+    as a range: D8 D9 … D28 J8 → "D8:D28", "J8"."""
+    out: list[str] = []
+    rest = list(addresses)
+    while rest:
+        run = [rest.pop(0)]
+        while rest and compact_refs(run + rest[:1]).count(":") == 1 and "," not in compact_refs(run + rest[:1]):
+            run.append(rest.pop(0))
+        out += [compact_refs(run)] if len(run) > 2 else run
+    return out
+
+
+def _side(ctx: CheckContext, ids: tuple[str, ...]) -> str:
+    """"D6 + D7 = 5" or "D8:D28 之和 = 4": the cells of one side and what they add up to."""
+    values = [ctx.claimed(x) for x in ids]
+    total = show(tidy_sum([v or 0 for v in values]))
+    addresses = _addresses(ctx, ids)
+    if len(addresses) != len(ids):
+        return total
+    if len(ids) <= 3:
+        return " + ".join(addresses) + f" = {total}"
+    return f"{compact_refs(addresses)} 之和 = {total}"
+
+
+def describe_relation(ctx: CheckContext, inst: Any) -> str:
+    left = tidy_sum([ctx.claimed(x) or 0 for x in inst.lhs])
+    right = tidy_sum([ctx.claimed(x) or 0 for x in inst.rhs])
+    return (f"{inst.scope}：{_side(ctx, inst.lhs)}，而 {_side(ctx, inst.rhs)}，"
+            f"相差 {show(abs(tidy_sum([left, -right])))}")
+
+
+def blame_words(ctx: CheckContext, blame: Any) -> dict[str, Any]:
+    """What a finding built from a ``balance.Blame`` says and where it points."""
+    relation = "；".join(describe_relation(ctx, i) for i in blame.relations)
+    cells = tuple(dict.fromkeys(a for i in blame.relations for a in _addresses(ctx, i.lhs + i.rhs)))
+    suspects = tuple(_addresses(ctx, tuple(blame.suspects)))
+    if blame.cell is not None:
+        verdict = (f"改正此格即可使{'这些' if len(blame.relations) > 1 else '这一'}勾稽关系成立："
+                   f"此格应为 {show(plain_number(blame.expected))}，实为 {show(plain_number(blame.actual))}。")
+    else:
+        verdict = f"无法确定是哪一格有误，请核对 {'、'.join(runs(suspects))}。"
+    return {"relation": relation, "verdict": verdict, "cells": cells, "suspects": suspects}
+
+
+def blame_place(ctx: CheckContext, blame: Any) -> tuple[str | None, str | None, str | None]:
+    """(id, sheet, cell) of a blame: the cell to fix, else where the relation is shown
+    (an I1 column's live check cell under table 三; a total's own cell)."""
+    if blame.cell is not None:
+        sheet, cell = ctx.locate(blame.cell)
+        return blame.cell, sheet, cell
+    inst = blame.relations[0]
+    if inst.formula_cell is None:
+        sheet, cell = ctx.status_place(inst)
+        return None, sheet, cell
+    sheet, cell = ctx.locate(inst.lhs[0])
+    return inst.lhs[0], sheet, cell
+
+
+def blame_code(ctx: CheckContext, blame: Any) -> str:
+    """The rule a blame is reported under: its identity, or F01 for a total typed over its
+    formula in a workbook (the clerk's typing, not the format, is what went wrong)."""
+    rid = blame.cell if blame.cell is not None else blame.relations[0].formula_cell
+    if rid is not None and not ctx.spec.value_cell(rid).is_input \
+            and ctx.formula_state(ctx.spec.value_cell(rid)) == "overwritten":
+        if blame.cell is not None or rid == blame.relations[0].lhs[0]:
+            return "F01"
+    return blame.code
 
 
 @kind("identity")
 def identity(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
-    """Every instance of one identity, on the table as it stands (inputs recomputed)."""
-    spec = ctx.spec
-    for inst in spec.identities:
-        if inst.code != rule.params["identity"]:
+    """Every failing instance of one identity, on the table as it stands (inputs recomputed),
+    pointed at the cell that explains it (see ``balance``)."""
+    for blame in ctx.balance():
+        if blame_code(ctx, blame) != rule.code:
             continue
-        vcs = [spec.value_cell(x) for x in inst.lhs + inst.rhs]
-        fc = inst.formula_cell
-        defining = fc is not None and inst.lhs == (fc,) and spec.value_cell(fc).formula_of == inst.rhs
-        if not defining and all(not vc.is_input for vc in vcs):
-            continue  # totals only: follows from the instances that define those totals
-        if defining and ctx.formula_state(spec.value_cell(fc)) != "data":
-            continue  # a workbook formula: the formula rules report what happened to it
-        lhs = [ctx.claimed(x) for x in inst.lhs]
-        rhs = [ctx.claimed(x) for x in inst.rhs]
-        if any(v is None for v in lhs + rhs):
-            continue  # a cell without a number: the value rules report it
-        left, right = tidy_sum(lhs), tidy_sum(rhs)
-        if abs(left - right) < 1e-9:
-            continue
-        if defining:
-            anchor, expected = fc, right
-        else:
-            anchor = next((x for x in reversed(inst.rhs) if spec.value_cell(x).is_input),
-                          inst.rhs[-1])
-            expected = tidy_sum([ctx.claimed(anchor), left - right])
-        yield ctx.finding(rule, rid=anchor, expected=expected, actual=ctx.claimed(anchor),
-                          scope=inst.scope, left=_terms(lhs, "各项之和"), right=_terms(rhs, "各项之和"),
-                          diff=show(abs(tidy_sum([left, -right]))))
+        rid, sheet, cell = blame_place(ctx, blame)
+        words = blame_words(ctx, blame)
+        row_label = col_label = None
+        if rid is None:  # the live check cell of a column: its labels in words
+            row_label, col_label = ctx.spec.value_cell(blame.relations[0].lhs[0]).col_label, "勾稽检查"
+        yield ctx.finding(rule, rid=rid, sheet=sheet, cell=cell, row_label=row_label,
+                          col_label=col_label,
+                          expected=plain_number(blame.expected) if blame.cell else None,
+                          actual=plain_number(blame.actual) if blame.cell else None, **words)
 
 
 # ---------------------------------------------------------------- cell values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -162,25 +163,49 @@ def mentions_all(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                           actual=ctx.report.texts.get(part.id) or None, missing="、".join(missing))
 
 
-@kind("quoted_numbers")
-def quoted_numbers(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
-    """Numbers quoted in the narrative (本年新收 … 件) against the tables."""
+@dataclass(frozen=True)
+class Quote:
+    """A figure the narrative quotes, and the table figures it may stand for."""
+
+    part: str  # text part id
+    text: str  # the words as written, e.g. "本年新收政府信息公开申请5件"
+    said: int
+    meanings: tuple[tuple[str, ...], ...]  # each a set of cells whose sum the number may be
+
+
+def quotes(ctx: CheckContext, rule: Any) -> list[Quote]:
+    """Every figure the narrative quotes in a way the rule's params describe."""
     gap = rule.params["gap"]
     numeral = r"([0-9０-９]+|[零〇一二两三四五六七八九十百千]+)"
-    for phrase, ids in rule.params["quotes"]:
-        values = [ctx.claimed(x) for x in ids]
-        if any(v is None for v in values):
-            continue
-        table = tidy_sum(values)
-        # reports count applications in 件 and cases also in 起 or 宗
-        pattern = re.compile(re.escape(phrase) + gap + numeral + r"\s*[件起宗]")
+    out: list[Quote] = []
+    for _, words, need, avoid, meanings in rule.params["quotes"]:
+        # reports count applications in 件 (or 份) and cases also in 起 or 宗
+        pattern = re.compile(f"(?:{words})({gap}){numeral}\\s*[件份起宗]")
         for section in ctx.spec.sections:
             for part in section.parts:
                 for m in pattern.finditer(ctx.report.texts.get(part.id) or ""):
-                    said = cn_number(m.group(1))
-                    if said is not None and said != table:
-                        yield ctx.finding(rule, rid=part.id, expected=table, actual=said,
-                                          phrase=phrase, quote=m.group(0))
+                    between = m.group(1)
+                    if (need and not re.search(need, between)) or (avoid and re.search(avoid, between)):
+                        continue
+                    said = cn_number(m.group(2))
+                    if said is not None:
+                        out.append(Quote(part.id, m.group(0), said, meanings))
+    return out
+
+
+@kind("quoted_numbers")
+def quoted_numbers(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """Numbers quoted in the narrative (本年新收 … 件) against the tables."""
+    for q in quotes(ctx, rule):
+        sums = []
+        for ids in q.meanings:
+            values = [ctx.claimed(x) for x in ids]
+            if any(v is None for v in values):
+                break
+            sums.append(tidy_sum(values))
+        else:
+            if q.said not in sums:
+                yield ctx.finding(rule, rid=q.part, expected=sums[0], actual=q.said, quote=q.text)
 
 
 @kind("fee_notice")
@@ -195,7 +220,7 @@ def fee_notice(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
 
 
 # ---------------------------------------------------------------- across years
-def _last_year(ctx: CheckContext, cid: str) -> float | None:
+def last_year(ctx: CheckContext, cid: str) -> float | None:
     """Last year's figure: from the previous report if given, else kept in this one."""
     if ctx.previous is not None:
         v = CheckContext(ctx.previous, today=ctx.today).claimed(cid)
@@ -207,7 +232,7 @@ def _last_year(ctx: CheckContext, cid: str) -> float | None:
 @kind("carry_over")
 def carry_over(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     for this_id, last_id in rule.params["pairs"]:
-        this, last = ctx.claimed(this_id), _last_year(ctx, last_id)
+        this, last = ctx.claimed(this_id), last_year(ctx, last_id)
         if this is not None and last is not None and abs(this - last) > 1e-9:
             yield ctx.finding(rule, rid=this_id, expected=last, actual=this)
 
@@ -215,7 +240,7 @@ def carry_over(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
 @kind("in_force")
 def in_force(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     for in_force_id, issued_id, repealed_id in rule.params["rows"]:
-        last = _last_year(ctx, in_force_id)
+        last = last_year(ctx, in_force_id)
         now = [ctx.claimed(x) for x in (in_force_id, issued_id, repealed_id)]
         if last is None or any(v is None for v in now):
             continue

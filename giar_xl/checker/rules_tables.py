@@ -91,14 +91,14 @@ STRUCTURE = [
 FORMULAS = [
     Rule("F01", "formula.overwritten", "合计公式被改为数字", ERROR, "formula",
          "合计单元格原有的模板公式被手工填入的数字（或文字、空白）取代，且与各项之和不符。",
-         "此格原为公式 {formula}，现被填入 {actual}；按各项重算应为 {expected}。请恢复公式。",
+         "此格原为公式 {formula}，现被填入 {actual}；{how}。请恢复公式。",
          "合计单元格须保留模板公式",
          Case("在表三 J8（予以公开 总计，公式 =SUM(D8:I8)）键入 5（各项之和为 3）",
               overwrite={"t3.disclosed.total": 5}, at="t3.disclosed.total"),
          Case("J8 保留公式 =SUM(D8:I8)"), params={"state": "overwritten_wrong"}),
     Rule("F02", "formula.overwritten_right", "合计公式被改为数字（数值正确）", WARNING, "formula",
          "合计单元格的模板公式被手工数字取代，数字恰好等于各项之和；今后改动分项时合计不会随之更新。",
-         "此格原为公式 {formula}，现被填入数字 {actual}（与重算值一致）。建议恢复公式。",
+         "此格原为公式 {formula}，现被填入数字 {actual}（{how}）。建议恢复公式。",
          "合计单元格须保留模板公式",
          Case("在表三 J8 键入 3（恰好等于 D8:I8 之和）", overwrite={"t3.disclosed.total": 3},
               at="t3.disclosed.total"),
@@ -142,9 +142,10 @@ FORMULAS = [
 
 _REQUEST = "依申请公开方面，本年新收政府信息公开申请{}件，上年结转1件，结转下年度继续办理{}件。"
 _IDENTITY_CASES = {
-    "I1": (Case("表三 D30（结转下年度 自然人）填 2：3 + 1 ≠ 4 + 2",
-                values={"t3.carry_forward.natural": 2}, texts={"s1.request": _REQUEST.format(4, 2)},
-                at="t3.carry_forward.natural"),
+    "I1": (Case("表三 D8（予以公开 自然人）填 4（应为 2）：3 + 1 ≠ 6 + 0。正文写明本年新收 4 件、"
+                "上年结转 1 件、结转下年度 0 件，其余办理结果都只有 1 件，只有 D8 改为 2 才能平衡",
+                values={"t3.disclosed.natural": 4}, texts={"s1.request": _REQUEST.format(4, 0)},
+                at="t3.disclosed.natural"),
            Case("同时把 D6（本年新收 自然人）改为 5：5 + 1 = 4 + 2",
                 values={"t3.carry_forward.natural": 2, "t3.new.natural": 5},
                 texts={"s1.request": _REQUEST.format(6, 2)})),
@@ -163,11 +164,14 @@ _IDENTITY_CASES = {
                                          "行政诉讼0件，未发生责任追究情况。"}),
            Case("E6 为 1", values={"t4.review.total": 1}, workbook=False)),
 }
-_IDENTITY_TEMPLATE = "{scope}：{left}，而 {right}，相差 {diff}。此格应为 {expected}，实为 {actual}。"
+_IDENTITY_TEMPLATE = "{relation}。{verdict}"
 
 IDENTITIES = [
     Rule(ident.code, f"identity.{ident.code.lower()}", ident.name, ident.severity, "identity",
-         f"按各输入单元格重算勾稽关系“{ident.text}”，逐行逐列核对（不采用文件中保存的计算结果）。",
+         f"按各输入单元格重算勾稽关系“{ident.text}”，逐行逐列核对（不采用文件中保存的计算结果）。"
+         "不平衡时，找出使表中全部勾稽关系成立所需改动最少的单元格（手工填写的合计比分项更可能有误；"
+         "正文引用的数字、与上年结转相符的数字视为佐证），能确定时指出此格应为多少（不提出负数或小数），"
+         "不能确定时列出需要核对的全部单元格。",
          _IDENTITY_TEMPLATE, ident.text, *_IDENTITY_CASES[ident.code],
          params={"identity": ident.code})
     for ident in dict.fromkeys(i.spec for i in SPEC.identities)

@@ -52,12 +52,19 @@ COVER = [
 WARNED_PARTS = ("s5.rectification", "s6.fees")
 _FEES_NONE = r"(未|没有|不|无)[^。；;]{0,10}(收取|收费)"
 _GAP = r"[^0-9０-９、，,。；;：:\n]{0,20}?"
+_NEW, _CARRIED, _FORWARD = (t3_id(r, "total") for r in ("R1", "R2", "R25"))
+_SUITS = ("t4.direct.total", "t4.after_review.total")
+# How reports quote their tables: (name, the words before the number, the words between that
+# must / must not occur, the table figures the number may mean). "收到/受理 N 件" may count
+# this year's applications alone or with last year's carried over: either is accepted.
 QUOTES = (
-    ("本年新收", (t3_id("R1", "total"),)),
-    ("上年结转", (t3_id("R2", "total"),)),
-    ("结转下年度", (t3_id("R25", "total"),)),
-    ("行政复议", ("t4.review.total",)),
-    ("行政诉讼", ("t4.direct.total", "t4.after_review.total")),
+    ("本年新收", r"本年(?:度)?(?:共|全年)?(?:新收|新增)|全年(?:共)?新收", "", "复议|诉讼", ((_NEW,),)),
+    ("收到申请", r"(?:共|累计|全年|本年(?:度)?(?:共)?)(?:收到|受理|办理)", "申请", "复议|诉讼|上年",
+     ((_NEW,), (_NEW, _CARRIED))),
+    ("上年结转", r"上年(?:度)?结转", "", "", ((_CARRIED,),)),
+    ("结转下年度", r"结转(?:至)?下(?:一)?年(?:度)?", "", "", ((_FORWARD,),)),
+    ("行政复议", r"行政复议", "", "诉讼", (("t4.review.total",),)),
+    ("行政诉讼", r"行政诉讼", "", "复议", (_SUITS,)),
 )
 
 NARRATIVE = [
@@ -86,14 +93,15 @@ NARRATIVE = [
          Case("第六部分只写了“无。”", texts={"s6.fees": ""}, at="s6.fees"),
          Case("写明“本年度未收取信息处理费。”"), params={"part": "s6.fees"}),
     Rule("N04", "text.quoted_numbers", "正文数字与表格不一致", WARNING, "quoted_numbers",
-         "正文中“本年新收…件”“上年结转…件”“结转下年度…件”“行政复议…件（起）”“行政诉讼…件（起）”的数字"
-         "与表三、表四不一致（行政诉讼为两类起诉总计之和）。",
+         "正文中“本年（度）新收…件”“（共）收到/受理…申请…件”“上年结转…件”“结转下年度…件”"
+         "“行政复议…件（起）”“行政诉讼…件（起）”的数字与表三、表四不一致。“收到/受理 N 件”可指本年新收，"
+         "也可指本年新收加上年结转，两者之一相符即可；行政诉讼为两类起诉总计之和。",
          "正文“{quote}”与表格不一致：表格为 {expected} 件，正文为 {actual} 件。",
          "正文引用的数字与表格一致",
-         Case("第一部分写“本年新收政府信息公开申请5件”，表三本年新收总计为 4",
-              texts={"s1.request": "依申请公开方面，本年新收政府信息公开申请5件。"}, at="s1.request"),
-         Case("写“本年新收政府信息公开申请四件”",
-              texts={"s1.request": "依申请公开方面，本年新收政府信息公开申请四件。"}),
+         Case("第一部分写“本年度共新收政府信息公开申请5件”，表三本年新收总计为 4",
+              texts={"s1.request": "依申请公开方面，本年度共新收政府信息公开申请5件。"}, at="s1.request"),
+         Case("写“共收到政府信息公开申请5件”（本年新收 4 件加上年结转 1 件）",
+              texts={"s1.request": "依申请公开方面，共收到政府信息公开申请5件，均已按时答复。"}),
          params={"quotes": QUOTES, "gap": _GAP}),
     Rule("N05", "text.fee_notice", "有逾期未缴费申请却称未收费", WARNING, "fee_notice",
          "表三“申请人逾期未按收费通知要求缴纳费用”大于 0，说明本年发出过收费通知，"
