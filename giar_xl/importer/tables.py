@@ -119,6 +119,7 @@ class TableReader:
 
     def __post_init__(self) -> None:
         self.index = SpecIndex.of(self.spec)
+        self._label_keys = tuple(sorted({*self.index.by_label, *self.index.vocab, *self.index.markers_2019}))
 
     def table_name(self, key: str) -> str:
         return f"表{self.spec.section_of_table(key).number}"  # "表三", as clerks call it
@@ -127,6 +128,18 @@ class TableReader:
         """Does a table mention any label of tables 二–四 (else it is page layout)?"""
         keys = {norm(t) for t in texts}
         return any(k in self.index.by_label or k in self.index.vocab for k in keys)
+
+    def is_label_start(self, s: str) -> bool:
+        """Is the normalised text ``s`` the start of a label, header or note the format prints?
+
+        A label wrapped over several lines of a borderless PDF table is joined
+        while the pieces together still begin one (``pdf_unruled``).
+        """
+        return any(k.startswith(s) for k in self._label_keys)
+
+    def is_header(self, s: str) -> bool:
+        """A header or block title of tables 二–四 (not a row label or group)."""
+        return s in self.index.vocab and s not in self.index.groups and s not in self.index.by_label
 
     def rows_from_cells(self, paras: list) -> TableBlock:
         """Rebuild rows from a table copied with one cell per line and no tabs at all.
