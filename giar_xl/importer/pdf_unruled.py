@@ -127,7 +127,7 @@ def unruled_rows(lines: list[Line], is_start: Callable[[str], bool], is_header: 
     settle()
     for lab, vals, pos in out:
         rows.append(Row(lab + [v.text if isinstance(v, Cell) else v for v in vals], pos))
-    return TableBlock(rows, name), notes
+    return TableBlock(rows, name, ordered_headers=False), notes
 
 
 def _pos(lines: list[Line], lab: _Label) -> str:

@@ -115,7 +115,9 @@ class TableReader:
     matched_rows: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     attempted: set[tuple[str, int]] = field(default_factory=set)  # found but not placeable
     is_2019: bool = False
+    unordered: set[str] = field(default_factory=set)  # tables whose headers came unordered
     _context: str | None = None
+    _ordered: bool = True
 
     def __post_init__(self) -> None:
         self.index = SpecIndex.of(self.spec)
@@ -163,8 +165,10 @@ class TableReader:
     def read(self, block: TableBlock, section_table: str | None) -> None:
         if section_table:
             self._context = section_table
+        self._ordered = block.ordered_headers
         for row in block.rows:
             self._row(row)
+        self._ordered = True
 
     def _row(self, row: Row) -> None:
         cells = [c or "" for c in row.cells]
@@ -228,6 +232,8 @@ class TableReader:
             if len(tables) == 1:
                 self._context = next(iter(tables))
             if self._context in tables:
+                if not self._ordered:
+                    self.unordered.add(self._context)
                 self.seen_headers.setdefault(self._context, []).append(
                     s if s in self.index.vocab else difflib.get_close_matches(
                         s, list(self.index.vocab), n=1, cutoff=0.85)[0])
@@ -310,6 +316,10 @@ class TableReader:
             if self.matched_rows.get(t.key):
                 self.notes.append(note(HINT, t.title, f"{self.table_name(t.key)}没有表头，"
                                        "数字按标准格式的列顺序读取。"))
+            return True
+        if Counter(found) == Counter(expected) and t.key in self.unordered:
+            self.notes.append(note(HINT, t.title, f"{self.table_name(t.key)}是没有边框线的表格，"
+                                   "列标题的先后无法从版面核对，数字按标准格式的列顺序读取，请核对。"))
             return True
         if Counter(found) == Counter(expected):
             self.notes.append(note(ERROR, t.title, f"{self.table_name(t.key)}的列标题顺序与标准格式不同，"
