@@ -108,7 +108,7 @@ def read_pdf(raw: bytes, source: str, sections: tuple[SectionSpec, ...],
     for i, ln in enumerate(lines):
         current = heads.get(i, current)
         section_of[id(ln)] = current if i not in heads else -2
-    margins = _margins(lines)
+    margins = _margins(lines, [t.bbox[2] for p in pages for t in p.tables])
     blocks: list[Block] = []
     run: list[Line] = []  # lines waiting to become paragraphs or a borderless table
     n_tables = Counter()
@@ -151,20 +151,25 @@ def _kind(ln: Line, section_of: dict[int, int], sections: tuple[SectionSpec, ...
     return "table" if k >= 0 and sections[k].table is not None else "text"
 
 
-def _margins(lines: list[Line]) -> tuple[float, float, float]:
+def _margins(lines: list[Line], right_edges: list[float]) -> tuple[float, float, float]:
     """The text block's left and right edges and the usual line pitch, from the whole document.
 
     The left edge is the smallest indent that two lines share (a single stray line
-    further left is not the margin); the right edge is where justified lines end.
+    further left is not the margin). The right edge is where justified lines end,
+    when several end together near the rightmost text or table; otherwise the
+    rightmost text or table itself (a report of short paragraphs has no full line).
     """
     if not lines:
         return 0.0, 0.0, 0.0
     xs = Counter(round(ln.x0) for ln in lines)
     shared = sorted(x for x, n in xs.items() if n >= 2 or xs.get(x + 1) or xs.get(x - 1))
     left = shared[0] if shared else min(xs)
+    em = statistics.median(ln.size for ln in lines)
+    rightmost = max([ln.x1 for ln in lines] + right_edges)
     ends = Counter(round(ln.x1) for ln in lines)
-    full = [x for x, n in ends.items() if n + ends.get(x + 1, 0) + ends.get(x - 1, 0) >= 2]
-    right = max(full) if full else max(ends)
+    full = [x for x, n in ends.items()
+            if n + ends.get(x + 1, 0) + ends.get(x - 1, 0) >= 2 and x >= rightmost - 2 * em]
+    right = max(full) if full else rightmost
     pitches = [b.top - a.top for a, b in zip(lines, lines[1:]) if b.page == a.page and b.top > a.top]
     return float(left), float(max(right, left + 1)), statistics.median(pitches) if pitches else 0.0
 

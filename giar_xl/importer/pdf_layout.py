@@ -198,11 +198,43 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines",
                   "snap_tolerance": 3, "join_tolerance": 3, "intersection_tolerance": 3}
 
 
+def _closing_rules(edges: list[dict]) -> list[dict]:
+    """Rules where a table broken over pages has none: its top or bottom edge on a new page.
+
+    Browsers drop the top border of the first row on a continuation page (the
+    border belongs to the row above, on the previous page), and some writers the
+    bottom border at a page foot. Where two or more column rules start (or end)
+    at one height with no horizontal rule there, that height is a row edge.
+    """
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    out = []
+    for key in ("top", "bottom"):
+        ends: dict[int, list[dict]] = {}
+        for e in vertical:
+            ends.setdefault(round(e[key]), []).append(e)
+        for y, group in ends.items():
+            if len(group) < 2:
+                continue
+            x0, x1 = min(e["x0"] for e in group), max(e["x0"] for e in group)
+            covered = any(abs(h["top"] - y) <= 1.5 and h["x0"] <= x0 + 1.5 and h["x1"] >= x1 - 1.5
+                          for h in horizontal)
+            if not covered:
+                at = statistics.median(e[key] for e in group)
+                out.append({"object_type": "line", "x0": x0, "x1": x1, "top": at, "bottom": at,
+                            "width": x1 - x0, "height": 0.0})
+    return out
+
+
 def ruled_tables(page, number: int) -> list[RuledTable]:
     """Tables drawn with ruling lines, each row as the cells that start in it."""
     out = []
     filtered = page.filter(_is_border)
-    for t in filtered.find_tables(TABLE_SETTINGS):
+    settings = dict(TABLE_SETTINGS)
+    extra = _closing_rules(filtered.edges)
+    if extra:
+        settings["explicit_horizontal_lines"] = extra
+    for t in filtered.find_tables(settings):
         rows = t.extract(x_tolerance=1.5, y_tolerance=3)
         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
             continue  # a frame around text, not a table
