@@ -108,7 +108,8 @@ def read_pdf(raw: bytes, source: str, sections: tuple[SectionSpec, ...],
     for i, ln in enumerate(lines):
         current = heads.get(i, current)
         section_of[id(ln)] = current if i not in heads else -2
-    margins = _margins(lines, [t.bbox[2] for p in pages for t in p.tables])
+    margins = _margins(lines, [t.bbox[0] for p in pages for t in p.tables],
+                       [t.bbox[2] for p in pages for t in p.tables])
     blocks: list[Block] = []
     run: list[Line] = []  # lines waiting to become paragraphs or a borderless table
     n_tables = Counter()
@@ -151,7 +152,7 @@ def _kind(ln: Line, section_of: dict[int, int], sections: tuple[SectionSpec, ...
     return "table" if k >= 0 and sections[k].table is not None else "text"
 
 
-def _margins(lines: list[Line], right_edges: list[float]) -> tuple[float, float, float]:
+def _margins(lines: list[Line], left_edges: list[float], right_edges: list[float]) -> tuple[float, float, float]:
     """The text block's left and right edges and the usual line pitch, from the whole document.
 
     The left edge is the smallest indent that two lines share (a single stray line
@@ -165,6 +166,10 @@ def _margins(lines: list[Line], right_edges: list[float]) -> tuple[float, float,
     shared = sorted(x for x, n in xs.items() if n >= 2 or xs.get(x + 1) or xs.get(x - 1))
     left = shared[0] if shared else min(xs)
     em = statistics.median(ln.size for ln in lines)
+    # a report of one-line paragraphs has no line at the margin, only the two-character
+    # indent of every first line: a table that starts two characters left of them shows it
+    if left_edges and any(abs(left - x - 2 * em) <= 0.5 * em for x in left_edges):
+        left = min(x for x in left_edges if abs(left - x - 2 * em) <= 0.5 * em)
     rightmost = max([ln.x1 for ln in lines] + right_edges)
     ends = Counter(round(ln.x1) for ln in lines)
     full = [x for x, n in ends.items()

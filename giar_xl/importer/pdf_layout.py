@@ -219,7 +219,10 @@ def _closing_rules(edges: list[dict]) -> list[dict]:
             x0, x1 = min(e["x0"] for e in group), max(e["x0"] for e in group)
             covered = any(abs(h["top"] - y) <= 1.5 and h["x0"] <= x0 + 1.5 and h["x1"] >= x1 - 1.5
                           for h in horizontal)
-            if not covered:
+            # only the table's own top (bottom): no column rule there goes on above (below) it
+            inner = any(x0 - 1 <= e["x0"] <= x1 + 1 and (e["top"] < y - 1.5 if key == "top"
+                                                         else e["bottom"] > y + 1.5) for e in vertical)
+            if not covered and not inner:
                 at = statistics.median(e[key] for e in group)
                 out.append({"object_type": "line", "x0": x0, "x1": x1, "top": at, "bottom": at,
                             "width": x1 - x0, "height": 0.0})
