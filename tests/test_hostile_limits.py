@@ -11,6 +11,8 @@ from giar_xl import xlsx
 from giar_xl.county import units
 from giar_xl.errors import UnreadableInput
 from giar_xl.importer import MAX_IMPORT_BYTES
+from giar_xl.importer.docx import MAX_PART_BYTES as DOCX_PART_BYTES, MAX_TOTAL_BYTES as DOCX_TOTAL_BYTES
+from giar_xl.importer.pdf import MAX_PAGES as MAX_PDF_PAGES
 from giar_xl.reader import read_workbook
 from giar_xl.report import MAX_JSON_BYTES
 
@@ -28,6 +30,7 @@ def mb(n: int) -> str:
     mb(xlsx.MAX_FILE_BYTES), mb(xlsx.MAX_PART_BYTES), mb(xlsx.MAX_TOTAL_BYTES),
     f"{xlsx.MAX_CELLS_PER_SHEET} 个", f"{xlsx.MAX_TAGS_PER_PART} 个", mb(MAX_JSON_BYTES), mb(MAX_IMPORT_BYTES),
     f"{units.MAX_UNITS} 个单位", f"{units.MAX_NAME_CHARS} 个字符",
+    f"{MAX_PDF_PAGES} 页", f"每个部件 {mb(DOCX_PART_BYTES)}", f"全部 {mb(DOCX_TOTAL_BYTES)}",
 ])
 def test_doc_states_each_limit(stated):
     assert stated in DOC

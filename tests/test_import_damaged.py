@@ -266,7 +266,7 @@ def test_no_entity_or_network_resolution(tmp_path):
     assert "绝密" not in r.texts["s1.intro"] and "正文" in r.texts["s1.intro"]
 
 
-@pytest.mark.parametrize("suffix", [".pdf", ".docx", ".mht"])
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".mht"])
 def test_foreign_files_get_advice(tmp_path, suffix):
     from giar_xl.errors import UnreadableInput
 
@@ -274,6 +274,22 @@ def test_foreign_files_get_advice(tmp_path, suffix):
     p.write_bytes(b"%PDF-1.4")
     with pytest.raises(UnreadableInput, match="另存为"):
         import_report(p)
+
+
+@pytest.mark.parametrize("suffix, content, says", [
+    (".pdf", b"%PDF-1.4", "损坏"),  # a header and nothing else
+    (".pdf", "这只是一段文字。".encode() * 20, "不是 PDF"),
+    (".docx", "这只是一段文字。".encode() * 20, "不是 Word 文档"),
+    (".docx", b"\xd0\xcf\x11\xe0" + bytes(600), "另存为"),  # an old .doc renamed
+])
+def test_damaged_pdf_and_word_files_are_named(tmp_path, suffix, content, says):
+    from giar_xl.errors import UnreadableInput
+
+    p = tmp_path / f"report{suffix}"
+    p.write_bytes(content)
+    with pytest.raises(UnreadableInput, match=says) as exc:
+        import_report(p)
+    assert exc.value.file == str(p)
 
 
 def test_old_site_layout_table_with_sidebar(tmp_path):

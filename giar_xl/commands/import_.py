@@ -1,4 +1,4 @@
-"""giar-xl import: read a published report (web page or copied text) into report JSON."""
+"""giar-xl import: read a published report (web page, copied text, PDF or Word) into report JSON."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ def _echo_notes(notes: list[dict], err: bool = False) -> None:
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
 @click.pass_context
 def command(ctx: click.Context, source: str, output: str, xlsx: str | None, force: bool) -> None:
-    """读取已发布的年度报告（网页 .html 或复制的文字 .txt），转为报告数据。
+    """读取已发布的年度报告（网页 .html、复制的文字 .txt、PDF 或 Word .docx），转为报告数据。
 
-    导入不了的内容逐条列出位置，不会悄悄丢弃或猜测。有“错误”级别的提示时退出码为 1。
+    导入不了的内容逐条列出位置（PDF 写明第几页第几行），不会悄悄丢弃或猜测。
+    扫描件（没有文字层的 PDF）不能读取。有“错误”级别的提示时退出码为 1。详见 docs/import.md。
     """
     check_writable(output, force)
     if xlsx:

@@ -1,4 +1,4 @@
-"""Read a published report (web page or its copied text) back into a ``Report``.
+"""Read a published report (web page, its copied text, PDF or Word) back into a ``Report``.
 
 In the first year nobody has last year's workbook, only last year's report on
 the website. ``import_report`` reads it: agency and year from the title, the
@@ -24,14 +24,16 @@ from .tables import TableReader
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
+PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
 _SAVE_AS = "请在浏览器中打开报告网页，“另存为”“网页，仅 HTML”（.html）；或复制网页全文，粘贴到记事本后保存为 .txt。"
+_SAVE_DOCX = "请在 Word 或 WPS 中打开，“另存为”Word 文档（.docx）后再导入。"
 FOREIGN_SUFFIXES = {
     ".mht": "这是“单个文件网页”（.mht）。" + _SAVE_AS,
     ".mhtml": "这是“单个文件网页”（.mhtml）。" + _SAVE_AS,
-    ".pdf": "暂不能读取 PDF。" + _SAVE_AS,
-    ".doc": "暂不能读取 Word 文档。" + _SAVE_AS,
-    ".docx": "暂不能读取 Word 文档。" + _SAVE_AS,
-    ".wps": "暂不能读取 WPS 文字文档。" + _SAVE_AS,
+    ".doc": "这是旧版 Word 文档（.doc）。" + _SAVE_DOCX,
+    ".wps": "这是 WPS 文字文档（.wps）。" + _SAVE_DOCX,
+    ".ofd": "暂不能读取 OFD 版式文件。请向发布单位索取 PDF、Word 文档或网页版本。",
     ".xlsx": "这是工作簿，不是已发布的报告；工作簿可直接用于校验和导出，无需导入。",
     ".json": "这已经是报告数据（.json），无需导入。",
 }
@@ -48,7 +50,7 @@ class OldFormatReport(GiarError):
 
 def import_report(path: str | Path, *, spec: FormatSpec = DEFAULT_FORMAT,
                   allow_2019: bool = False) -> Report:
-    """Read a published report page (.html) or its copied text (.txt)."""
+    """Read a published report: page (.html), copied text (.txt), PDF (.pdf) or Word (.docx)."""
     p = Path(path)
     if not p.exists():
         raise UnreadableInput("文件不存在。", file=str(p))
@@ -65,7 +67,16 @@ def import_report(path: str | Path, *, spec: FormatSpec = DEFAULT_FORMAT,
     except OSError as e:
         raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
     reader = TableReader(spec)
-    if _is_html(p, raw):
+    if p.suffix.lower() in PDF_SUFFIXES or raw[:5] == b"%PDF-":
+        from .pdf import read_pdf
+
+        doc = read_pdf(raw, str(p), spec.sections, reader.is_report_table, reader.is_label_start,
+                       reader.is_header)
+    elif p.suffix.lower() in DOCX_SUFFIXES:
+        from .docx import read_docx
+
+        doc = read_docx(raw, str(p), reader.is_report_table)
+    elif _is_html(p, raw):
         from .html import read_html
 
         doc = read_html(raw, str(p), spec.sections, reader.is_report_table)

@@ -32,6 +32,9 @@ class Row:
 class TableBlock:
     rows: list[Row]
     pos: str
+    # False for a table rebuilt from a PDF page without borders: a header centred over
+    # two rows is read where it sits, so the order of the headers says nothing
+    ordered_headers: bool = True
 
 
 Block = Para | TableBlock

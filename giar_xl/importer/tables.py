@@ -115,10 +115,13 @@ class TableReader:
     matched_rows: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     attempted: set[tuple[str, int]] = field(default_factory=set)  # found but not placeable
     is_2019: bool = False
+    unordered: set[str] = field(default_factory=set)  # tables whose headers came unordered
     _context: str | None = None
+    _ordered: bool = True
 
     def __post_init__(self) -> None:
         self.index = SpecIndex.of(self.spec)
+        self._label_keys = tuple(sorted({*self.index.by_label, *self.index.vocab, *self.index.markers_2019}))
 
     def table_name(self, key: str) -> str:
         return f"表{self.spec.section_of_table(key).number}"  # "表三", as clerks call it
@@ -127,6 +130,18 @@ class TableReader:
         """Does a table mention any label of tables 二–四 (else it is page layout)?"""
         keys = {norm(t) for t in texts}
         return any(k in self.index.by_label or k in self.index.vocab for k in keys)
+
+    def is_label_start(self, s: str) -> bool:
+        """Is the normalised text ``s`` the start of a label, header or note the format prints?
+
+        A label wrapped over several lines of a borderless PDF table is joined
+        while the pieces together still begin one (``pdf_unruled``).
+        """
+        return any(k.startswith(s) for k in self._label_keys)
+
+    def is_header(self, s: str) -> bool:
+        """A header or block title of tables 二–四 (not a row label or group)."""
+        return s in self.index.vocab and s not in self.index.groups and s not in self.index.by_label
 
     def rows_from_cells(self, paras: list) -> TableBlock:
         """Rebuild rows from a table copied with one cell per line and no tabs at all.
@@ -150,8 +165,10 @@ class TableReader:
     def read(self, block: TableBlock, section_table: str | None) -> None:
         if section_table:
             self._context = section_table
+        self._ordered = block.ordered_headers
         for row in block.rows:
             self._row(row)
+        self._ordered = True
 
     def _row(self, row: Row) -> None:
         cells = [c or "" for c in row.cells]
@@ -215,6 +232,8 @@ class TableReader:
             if len(tables) == 1:
                 self._context = next(iter(tables))
             if self._context in tables:
+                if not self._ordered:
+                    self.unordered.add(self._context)
                 self.seen_headers.setdefault(self._context, []).append(
                     s if s in self.index.vocab else difflib.get_close_matches(
                         s, list(self.index.vocab), n=1, cutoff=0.85)[0])
@@ -297,6 +316,10 @@ class TableReader:
             if self.matched_rows.get(t.key):
                 self.notes.append(note(HINT, t.title, f"{self.table_name(t.key)}没有表头，"
                                        "数字按标准格式的列顺序读取。"))
+            return True
+        if Counter(found) == Counter(expected) and t.key in self.unordered:
+            self.notes.append(note(HINT, t.title, f"{self.table_name(t.key)}是没有边框线的表格，"
+                                   "列标题的先后无法从版面核对，数字按标准格式的列顺序读取，请核对。"))
             return True
         if Counter(found) == Counter(expected):
             self.notes.append(note(ERROR, t.title, f"{self.table_name(t.key)}的列标题顺序与标准格式不同，"
