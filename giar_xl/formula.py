@@ -267,6 +267,15 @@ def exact(value: Any) -> Fraction | None:
     return None
 
 
+def as_typed(value: int | float) -> Decimal:
+    """A number as the clerk typed it: the shortest decimal form of the stored binary number,
+    cut to the 15 significant digits a spreadsheet keeps (18651.06, never 18651.060000000001)."""
+    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if len(d.as_tuple().digits) > 15:
+        d = Decimal(format(value, ".15g"))
+    return d.normalize()
+
+
 def _numeric_text(value: str) -> Fraction | None:
     try:
         return Fraction(Decimal(value.strip()))

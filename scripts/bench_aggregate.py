@@ -49,7 +49,7 @@ def base_report():
     r = Report.empty(DEFAULT_FORMAT, agency=PLACEHOLDER, year=2025)
     for c in DEFAULT_FORMAT.value_cells:
         if not c.is_input:
-            r.values[c.id] = None
+            del r.values[c.id]  # not given: the template writes its formula
         elif c.kind == "amount":
             r.values[c.id] = 1.25
         else:

@@ -34,7 +34,7 @@ def filled_workbook(path: Path, variant: int) -> Path:
     r = base_report()
     for vc in DEFAULT_FORMAT.value_cells:
         if not vc.is_input:
-            r.values[vc.id] = None
+            del r.values[vc.id]  # not given: the template writes its formula
     r.values["t2.licensing.decisions"] = variant
     if variant % 3 == 0:
         r.values["t3.new.research"] = "/"

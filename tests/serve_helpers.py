@@ -134,7 +134,8 @@ def clean_report():
 
 
 def two_error_report():
-    """Exactly two 错误: text in a number cell of 表二 (V02) and an unbalanced 自然人 column of 表三 (I1)."""
+    """Exactly two 错误: text in a number cell of 表二 (V02) and an unbalanced 自然人 column of
+    表三 (I1, on the column's check cell D31: nothing tells which of its cells is wrong)."""
     from giar_xl.spec.format2021 import t3_id
 
     r = clean_report()

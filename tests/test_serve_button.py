@@ -85,7 +85,7 @@ def test_button_over_http_gives_the_results_sheet_and_colours(server, recalculat
     names = [s["name"] for s in payload["sheets"]] + [RESULTS_SHEET]
     expected = check(read_workbook(recalculated))
     errors = {(f.sheet, f.cell) for f in expected if f.severity == "错误"}
-    assert errors == {("二、主动公开", "B5"), ("三、依申请公开", "D30")}
+    assert errors == {("二、主动公开", "B5"), ("三、依申请公开", "D31")}
     coloured = colours(actions, names)
     assert {k for k, v in coloured.items() if v == ERROR_COLOUR} == errors
     assert set(coloured.values()) <= {ERROR_COLOUR, NOTICE_COLOUR}

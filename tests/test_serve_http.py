@@ -84,7 +84,7 @@ def test_validate_is_the_cli_json(server, books, name):
     assert doc["files"][0]["file"] == name
     if name != "干净.xlsx":
         assert {(f["sheet"], f["cell"]) for f in doc["files"][0]["findings"] if f["severity"] == "错误"} == {
-            ("二、主动公开", "B5"), ("三、依申请公开", "D30")}
+            ("二、主动公开", "B5"), ("三、依申请公开", "D31")}
     assert_clean_tmp(server)
 
 

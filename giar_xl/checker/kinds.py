@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
-from ..formula import exact, plain_number
+from ..formula import as_typed, exact, plain_number
 from ..layout import compact_refs
 from ..xlsx import serial_to_date
 from .context import CheckContext, is_number, show, tidy_sum
@@ -247,13 +246,9 @@ def _parse_number_text(text: str) -> float | None:
 
 
 def decimal_places(x: float | int) -> int:
-    """Decimals of a number as the clerk typed it: the shortest decimal form of the stored
-    binary number, cut to the 15 significant digits a spreadsheet keeps (18651.06 → 2,
-    5949.088667 → 6; never read from float formatting, which gives 18651.060000000001)."""
-    d = Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
-    if len(d.as_tuple().digits) > 15:
-        d = Decimal(format(x, ".15g"))
-    exponent = d.normalize().as_tuple().exponent
+    """Decimals of a number as the clerk typed it (18651.06 → 2, 5949.088667 → 6), never read
+    from float formatting (which gives 18651.060000000001)."""
+    exponent = as_typed(x).as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 

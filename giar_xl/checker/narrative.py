@@ -111,10 +111,12 @@ def _part_section(ctx: CheckContext, part_id: str) -> tuple[Any, Any]:
 def required_text(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     """A required part is empty and the rest of its section does not cover its topic.
 
-    Where the section's sub-parts were used, an empty one is a gap (错误). A report
-    imported from a published text may carry a whole section in its intro with no
-    sub-heads: the topic is then only looked for by its words, so a miss is a 提示
-    (``params["as_one_text"]`` selects which of the two this rule reports).
+    A topic is covered when any of its keywords occurs anywhere in the section (reports
+    write a topic under their own sub-heads). An empty part whose topic nothing in the
+    section even suggests is a gap (N01, 错误). When only looser phrasings occur, or the
+    section is one text with no sub-parts (a report imported from a page), nobody can be
+    sure: N07 (提示) asks the clerk to check. ``params["unsure"]`` selects which of the two
+    this rule reports.
     """
     skip = set(rule.params.get("skip", ()))
     for section in ctx.spec.sections:
@@ -123,16 +125,18 @@ def required_text(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                     if p.required and p.id not in skip and not ctx.unreadable(p.id)]
         as_one_text = bool(whole.strip()) and all(_blank(ctx.report.texts.get(p.id))
                                                   for p in required)
-        if as_one_text != rule.params.get("as_one_text", False):
-            continue
         for part in required:
             if not _blank(ctx.report.texts.get(part.id)):
                 continue
-            if part.keywords and any(k in whole for k in part.keywords):
+            if any(k in whole for k in part.keywords):
                 continue
+            seen = [w for w in part.phrasings if w in whole]
+            if bool(seen or as_one_text) != rule.params.get("unsure", False):
+                continue
+            how = (f"，本部分只见到“{'”“'.join(seen)}”等相近的说法" if seen
+                   else f"，整段文字中也未见关键词（{'、'.join(part.keywords)}）" if as_one_text else "")
             yield ctx.finding(rule, rid=part.id, expected=part.hint, actual=None,
-                              part=part.label or section.heading, hint=part.hint,
-                              words="、".join(part.keywords))
+                              part=part.label or section.heading, hint=part.hint, how=how)
 
 
 @kind("section_mentions")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..formula import as_typed
 from ..report import Report
 from ..spec import GridCell, SectionSpec, TableSpec, numbered_headings
 from ..spec.model import CHINESE_NUMERALS
@@ -53,7 +54,8 @@ def _strip_own_subhead(paragraphs: list[str], label: str) -> list[str]:
     if not m:
         return paragraphs
     rest = paragraphs[0][m.end():].strip()
-    return ([rest] if rest else []) + paragraphs[1:]
+    kept = ([rest] if rest else []) + paragraphs[1:]
+    return kept or paragraphs  # a part that says only its own label keeps it
 
 
 def narrative_blocks(report: Report, section: SectionSpec) -> list[Block]:
@@ -77,7 +79,7 @@ def narrative_blocks(report: Report, section: SectionSpec) -> list[Block]:
 
 
 def format_value(value: object) -> str:
-    """A table value as printed: integers plainly, amounts with up to 4 decimals, blanks empty."""
+    """A table value as printed: numbers as typed (every decimal the checker saw), blanks empty."""
     if value is None:
         return ""
     if isinstance(value, bool):  # not a number in this model; show what it is
@@ -87,10 +89,10 @@ def format_value(value: object) -> str:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return ""
-        if value.is_integer():
+        if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        # FORMAT.md: fees are 万元 with up to 4 decimals; trailing zeros are noise
-        return f"{value:.4f}".rstrip("0").rstrip(".")
+        # exactly the figure checked: 5949.088667 万元 stays 5949.088667 (no rounding, no noise)
+        return format(as_typed(value), "f")
     return str(value).strip()
 
 

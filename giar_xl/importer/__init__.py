@@ -16,7 +16,7 @@ from ..errors import GiarError, UnreadableInput
 from ..report import Report
 from ..spec import DEFAULT_FORMAT, FormatSpec
 from .document import Document, Para, TableBlock, note
-from .sections import find_headings, parse_title, split_section, strip_signature
+from .sections import find_headings, find_renumbered, parse_title, split_section, strip_signature
 from .tables import TableReader
 
 # a report page is well under 1 MB (a few MB with inline images); larger is the wrong file,
@@ -107,7 +107,13 @@ def build_report(doc: Document, spec: FormatSpec = DEFAULT_FORMAT,
     sections = spec.sections
     placed: list[tuple[int, Para | TableBlock]] = []
     paras = [b for b in doc.blocks if isinstance(b, Para)]
-    headings = {id(paras[i]): k for i, k in find_headings([p.text for p in paras], sections).items()}
+    lines = [p.text for p in paras]
+    by_number = find_headings(lines, sections)
+    renumbered = find_renumbered(lines, sections, by_number)
+    for i, k in renumbered.items():
+        notes.append(note("提示", paras[i].pos, f"章节标题“{paras[i].text}”的编号与国家格式不一致，"
+                          f"按其文字归入“{sections[k].heading}”。"))
+    headings = {id(paras[i]): k for i, k in {**by_number, **renumbered}.items()}
     found = set(headings.values())
     current = -1
     for block in doc.blocks:
@@ -139,7 +145,7 @@ def build_report(doc: Document, spec: FormatSpec = DEFAULT_FORMAT,
 
     signature: list[str] = []
     published = doc.published
-    last = max(found, default=-1)
+    last = placed[-1][0] if placed else -1  # the section the document ends with
     if last >= 0 and sections[last].table is None:
         paras_of[last], signature, signed = strip_signature(paras_of[last], agency)
         published = published or signed

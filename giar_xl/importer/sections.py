@@ -81,6 +81,34 @@ def find_headings(texts: list[str], sections: tuple[SectionSpec, ...]) -> dict[i
     return out
 
 
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.．]\s*(.+?)\s*$")
+_MIN_CONTENT = 0.8  # a heading recognised by its words alone must be close to the format's
+
+
+def find_renumbered(texts: list[str], sections: tuple[SectionSpec, ...],
+                    found: dict[int, int]) -> dict[int, int]:
+    """Section headings numbered unlike the format ("五、信息处理费收取情况" for section 六,
+    "六、存在的主要问题和改进情况" for 五), recognised by their words: line → section index.
+    Only for sections the numbered headings did not find; the order may differ from the format's."""
+    taken = set(found.values())
+    out: dict[int, int] = {}
+    for i, text in enumerate(texts):
+        m = _NUMBERED.match(norm(text))
+        if i in found or not m or len(text) > 40:
+            continue
+        rest = m.group(2)
+        for k, section in enumerate(sections):
+            if k in taken or section.table is not None:
+                continue
+            want = norm(section.heading)[len(section.number):].lstrip("、")
+            close = difflib.SequenceMatcher(None, rest, want).ratio() >= _MIN_CONTENT
+            if close or any(p.label and norm(p.label) == rest for p in section.parts):
+                out[i] = k
+                taken.add(k)
+                break
+    return out
+
+
 def split_subhead(text: str) -> tuple[str, str] | None:
     """"（一）主动公开情况。根据……" → ("主动公开情况", "根据……"); None when not a sub-head."""
     m = _SUBHEAD.match(text)
@@ -103,7 +131,7 @@ def match_part(head: str, parts: tuple[TextPart, ...]) -> TextPart | None:
             continue
         lab = norm(p.label)
         score = 10 if lab in h or (len(h) >= 2 and h in lab) else 0
-        score += sum(1 for kw in p.keywords if norm(kw) in h)
+        score += sum(1 for kw in p.keywords + p.phrasings if norm(kw) in h)
         if score:
             scored.append((score, p))
     scored.sort(key=lambda x: -x[0])

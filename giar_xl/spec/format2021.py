@@ -262,30 +262,36 @@ COVER = (
              required=False),
 )
 
+# Topics are recognised by their words as reports write them (tests/fixtures/real): keywords
+# show the topic is covered; phrasings only suggest it (see TextPart).
 S1_PARTS = (
-    TextPart("s1.intro", "", "总述（可选）：本年度政府信息公开工作的总体情况", required=False),
-    TextPart("s1.active", "主动公开", "主动公开的数量、栏目、重点领域信息公开等", keywords=("主动公开",)),
+    TextPart("s1.intro", "", "本年度政府信息公开工作的总体情况", required=False),
+    TextPart("s1.active", "主动公开", "主动公开的数量、栏目、重点领域信息公开等",
+             keywords=("主动公开",), phrasings=("公开政府信息", "发布信息", "公开信息")),
     TextPart("s1.request", "依申请公开", "依申请公开的收件、办理、答复情况；无申请时写明“无”",
-             keywords=("依申请",)),
+             keywords=("依申请", "公开申请", "申请公开"), phrasings=("申请",)),
     TextPart("s1.management", "政府信息管理", "信息发布审核、保密审查、政策文件管理等制度",
-             keywords=("管理",)),
+             keywords=("信息管理", "发布审核", "保密审查", "审核", "审查", "文件管理"),
+             phrasings=("管理", "规范", "制度")),
     TextPart("s1.platform", "政府信息公开平台建设", "政府网站、政务新媒体、公开栏等平台建设",
-             keywords=("平台", "网站", "新媒体")),
+             keywords=("平台", "网站", "新媒体"), phrasings=("公众号", "公开栏", "栏目", "微信", "微博")),
     TextPart("s1.supervision", "监督保障",
              "组织领导、培训、考核、社会评议和责任追究结果情况（人民政府应写明考核、评议、责任追究）",
-             keywords=("监督", "考核", "评议", "责任追究")),
+             keywords=("监督", "考核", "评议", "责任追究"), phrasings=("培训", "考评", "督查", "检查")),
 )
 S5_PARTS = (
-    TextPart("s5.intro", "", "总述（可选）", required=False),
-    TextPart("s5.problems", "主要问题", "本年度政府信息公开工作存在的主要问题", keywords=("问题", "不足")),
+    TextPart("s5.intro", "", "本部分的总体说明", required=False),
+    TextPart("s5.problems", "主要问题", "本年度政府信息公开工作存在的主要问题",
+             keywords=("问题", "不足"), phrasings=("差距", "薄弱", "有待")),
     TextPart("s5.rectification", "上年度问题整改情况", "上一年度报告所列问题的整改情况",
              keywords=("整改", "上年")),
-    TextPart("s5.measures", "改进措施", "针对问题的改进措施", keywords=("措施", "改进", "加强")),
+    TextPart("s5.measures", "改进措施", "针对问题的改进措施",
+             keywords=("措施", "改进", "加强"), phrasings=("下一步", "进一步", "提升", "强化", "完善")),
 )
 S6_PARTS = (
     TextPart("s6.fees", "信息处理费收取情况",
              "依据《政府信息公开信息处理费管理办法》收取信息处理费的情况；未收取的写明“未收取信息处理费”",
-             keywords=("信息处理费", "收费", "收取", "费用")),
+             keywords=("信息处理费", "处理费", "收费", "收取", "费用")),
     TextPart("s6.other", "其他需要报告的事项",
              "落实上级年度政务公开工作要点情况、人大代表建议和政协提案办理结果公开情况、年度政务公开工作创新情况等",
              required=False),

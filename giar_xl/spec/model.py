@@ -35,8 +35,12 @@ class TextPart:
     label: str  # the sub-head as printed, e.g. "（一）主动公开"; "" for an untitled intro
     hint: str  # what belongs there, shown to the clerk
     required: bool = True
-    # words any of which should occur when the part is filled (narrative rules)
+    # words any of which show that the section covers the part's topic (narrative rules,
+    # and the importer's sub-head matching)
     keywords: tuple[str, ...] = ()
+    # looser words that suggest the topic without showing it ("管理" is in every 管理局's
+    # name): a section with only these gets a hint, not an error
+    phrasings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
