@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import GiarError, UnreadableInput
 from .spec import DEFAULT_FORMAT, FORMATS, FormatSpec
+from .text import fix_surrogates
 
 Number = int | float
 RawValue = Number | str | None
@@ -112,6 +113,7 @@ class Report:
     def from_json(cls, doc: Any, *, source: str | None = None) -> Report:
         from .schema import validate_report_json
 
+        doc = _fix_strings(doc)
         validate_report_json(doc, source=source)
         spec = FORMATS[doc["format"]]
         texts = {p.id: "" for s in spec.sections for p in s.parts}
@@ -122,6 +124,16 @@ class Report:
                    published=doc.get("published"), texts=texts, values=values,
                    previous=dict(doc.get("previous", {})), meta=dict(doc.get("meta", {})),
                    source=source)
+
+
+def _fix_strings(doc: Any) -> Any:
+    """The document with lone UTF-16 halves ("\\ud83d" in JSON) in any string made printable."""
+    try:
+        text = json.dumps(doc, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):  # not JSON-shaped: the schema check says why
+        return doc
+    fixed = fix_surrogates(text)
+    return doc if fixed is text else json.loads(fixed)
 
 
 # a report's JSON is some 30 KB; far larger is the wrong file (docs/limits.md)

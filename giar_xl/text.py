@@ -14,6 +14,9 @@ _ITEM_NUMBER = re.compile(r"^(\d+)[、.．]")
 # characters XML 1.0 (and so xlsx, docx, HTML) cannot carry; a paste from Word or a web
 # page can bring them, and they have no glyph
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# UTF-16 halves: a pair is one character outside the BMP (an emoji, a rare CJK character);
+# a lone half is damage no UTF-8 output can carry
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -32,6 +35,17 @@ def normalise_label(text: str | None) -> str:
 
 def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
+
+
+def fix_surrogates(text: str) -> str:
+    """Join UTF-16 surrogate pairs into their character; replace a lone half with U+FFFD.
+
+    The OOXML escape writes a character outside the BMP as two escapes (``_xD83D__xDE00_``),
+    and JSON as two ``\\u`` escapes; decoded one by one they are two lone surrogates.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -22,6 +22,7 @@ from typing import Any
 from lxml import etree
 
 from .errors import UnreadableInput
+from .text import fix_surrogates
 
 # Documented limits (docs/limits.md): far above any real report workbook.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -165,7 +166,8 @@ def _text(el: etree._Element) -> str:
         if t.getparent().tag == M + "rPh":
             continue
         parts.append(t.text or "")
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts))
+    # a character outside the BMP is escaped as its two UTF-16 halves: join them
+    return fix_surrogates(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts)))
 
 
 def _number(text: str) -> int | float:
