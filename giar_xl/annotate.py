@@ -24,6 +24,7 @@ from .ooxml import reproducible
 from .results import (COLUMN_WIDTHS, COLOURED_CELL, RESULTS_SHEET, colour_plan, dump_coloured,
                       load_coloured, restore_colour, result_rows)
 from .safety import write_value
+from .text import readable_path
 
 
 def check_target(source: str | Path, output: str | Path, force: bool) -> None:
@@ -61,7 +62,7 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
     if RESULTS_SHEET in wb.sheetnames:
         del wb[RESULTS_SHEET]
     ws = wb.create_sheet(RESULTS_SHEET)
-    for r, row in enumerate(result_rows(findings, src.name), start=1):
+    for r, row in enumerate(result_rows(findings, readable_path(src.name)), start=1):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(r, c)
             if isinstance(value, str) and value.startswith("=HYPERLINK("):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .text import readable_path
+
 
 class GiarError(Exception):
     """An input or usage problem that ends the command with exit code 2."""
@@ -20,7 +22,7 @@ class GiarError(Exception):
     def __str__(self) -> str:
         where = []
         if self.file:
-            where.append(f"文件“{self.file}”")
+            where.append(f"文件“{readable_path(self.file)}”")
         if self.sheet:
             where.append(f"工作表“{self.sheet}”")
         if self.cell:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 
@@ -46,6 +47,37 @@ def fix_surrogates(text: str) -> str:
     if not _SURROGATE.search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def readable_path(path: str | os.PathLike) -> str:
+    """A path as a person should read it, for messages and for text written into outputs.
+
+    On Linux a name that is not UTF-8 (unzipped from a zip made on Chinese Windows, whose
+    names are GBK) arrives with lone surrogates standing for its bytes; each part of the
+    path is decoded as UTF-8, else as GBK (GB18030), else with U+FFFD for what is left.
+    The path itself stays as it was for opening the file.
+    """
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if not _SURROGATE.search(text):
+        return text
+    parts = []
+    for part in text.split("/"):
+        try:
+            raw = os.fsencode(part)
+        except UnicodeEncodeError:  # not from the file system: a lone half in typed text
+            parts.append(fix_surrogates(part))
+            continue
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                parts.append(raw.decode(encoding))
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            parts.append(raw.decode("utf-8", "replace"))
+    return "/".join(parts)
 
 
 def parse_date(value: object) -> dt.date | None:

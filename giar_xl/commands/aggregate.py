@@ -12,6 +12,7 @@ from ..county.overview import county_workbook, html_path_for, overview_html
 from ..county.units import read_units
 from ..errors import GiarError
 from ..fileio import check_writable, write_bytes, write_text
+from ..text import readable_path
 
 SHOWN = 30
 
@@ -52,8 +53,8 @@ def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None
     write_bytes(out, county_workbook(report, agg), force=force)
     write_text(html, overview_html(report, agg), force=force)
 
-    click.echo(f"已汇总 {agg.totals.units} 个单位（{agg.year or '年度未知'} 年度）：{out}")
-    click.echo(f"概览页：{html}")
+    click.echo(f"已汇总 {agg.totals.units} 个单位（{agg.year or '年度未知'} 年度）：{readable_path(out)}")
+    click.echo(f"概览页：{readable_path(html)}")
     for state in (REFUSED, FORCED, OTHER_YEAR, DUPLICATE, UNREADABLE, MISSING):
         rows = [r for r in agg.rows if r.state == state]
         if not rows:

@@ -7,6 +7,7 @@ import click
 from ..county.diff import compare, render_html, render_text
 from ..fileio import write_text
 from ..inputs import load_report
+from ..text import readable_path
 
 
 @click.command("diff")
@@ -29,7 +30,7 @@ def command(ctx: click.Context, last: str, this: str, fmt: str, changed_only: bo
     text = render(comparison, only_changed=changed_only)
     if output:
         write_text(output, text, force=force)
-        click.echo(f"对比结果已写入：{output}", err=True)
+        click.echo(f"对比结果已写入：{readable_path(output)}", err=True)
     else:
         click.echo(text, nl=False)
     ctx.exit(0)

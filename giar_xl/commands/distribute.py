@@ -10,6 +10,7 @@ from ..county.distribute import distribute
 from ..county.match import PreviousIndex
 from ..county.units import read_units
 from ..errors import GiarError
+from ..text import readable_path
 
 SHOWN = 20  # longer lists are cut, with a count of the rest
 
@@ -48,17 +49,17 @@ def command(ctx: click.Context, units_file: str, year: int, output: str,
             raise GiarError("--previous 中没有可读取的上年报告（.xlsx、.xlsm 或 .json）。",
                             file=", ".join(previous))
     result = distribute(units, year, Path(output), previous=index, force=force)
-    click.echo(f"已为 {len(result.outcomes)} 个单位生成 {year} 年度工作簿：{output}")
+    click.echo(f"已为 {len(result.outcomes)} 个单位生成 {year} 年度工作簿：{readable_path(output)}")
     if index is not None:
         carried = [o for o in result.outcomes if o.carried]
         click.echo(f"已从上年报告预填“上年结转”：{len(carried)} 个单位")
         _list("按文件名或上年名称对应上年报告（机关名称不同，请核对）",
-              [f"{o.unit.name} ← {o.match.entry.path.name}（{o.match.how}；上年机关名称“{o.match.entry.agency or '空'}”）"
+              [f"{o.unit.name} ← {readable_path(o.match.entry.path.name)}（{o.match.how}；上年机关名称“{o.match.entry.agency or '空'}”）"
                for o in carried if o.match.how != "机关名称"])
         _list("没有找到上年报告（上年结转按 0 预填，请单位自行填写）",
               [f"{o.unit.name}：{o.match.problem}" for o in result.outcomes if not o.carried])
         _list("上年报告没有对应到名单中的任何单位",
-              [f"{e.path.name}（{e.agency or '机关名称为空'}）" for e in result.unused_previous])
-        _list("无法读取的上年文件", [f"{p.name}：{why}" for p, why in result.unreadable_previous])
+              [f"{readable_path(e.path.name)}（{e.agency or '机关名称为空'}）" for e in result.unused_previous])
+        _list("无法读取的上年文件", [f"{readable_path(p.name)}：{why}" for p, why in result.unreadable_previous])
         _list("需要核对", [f"{o.unit.name}：{n}" for o in result.outcomes for n in o.notes])
     ctx.exit(0)

@@ -22,6 +22,7 @@ from ..export import FORMAT_NAMES, FORMATS, SUFFIXES, export_report
 from ..fileio import check_writable, write_bytes
 from ..inputs import load_report
 from ..report import Report
+from ..text import readable_path
 
 ALIASES = {"word": "docx", "doc": "docx", "text": "txt", "htm": "html", "网页": "html",
            "文本": "txt"}
@@ -74,7 +75,7 @@ def run_checker(report: Report) -> tuple[list, str]:
     from ..checker import CheckResult, check, render_text
 
     findings = check(report)
-    return findings, render_text(CheckResult(file=report.source or "", findings=findings))
+    return findings, render_text(CheckResult(file=readable_path(report.source or ""), findings=findings))
 
 
 _OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
@@ -144,7 +145,7 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
         with _writing(path):
             write_bytes(path, rendered_files[fmt], force=force)
         size = len(rendered_files[fmt])
-        click.echo(f"已导出{FORMAT_NAMES[fmt]}：{path}（{size / 1024:.1f} KB）")
+        click.echo(f"已导出{FORMAT_NAMES[fmt]}：{readable_path(path)}（{size / 1024:.1f} KB）")
     if unclean and "txt" in fmts:
         click.echo("注意：纯文本没有文件属性，无法注明未通过校验。", err=True)
     ctx.exit(0)

@@ -15,6 +15,7 @@ from ..errors import GiarError
 from ..fileio import write_text
 from ..inputs import load_report
 from ..report import Report
+from ..text import readable_path
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
@@ -32,15 +33,16 @@ def check_file(path: str, previous: Report | None,
 
     ``resolve`` picks last year's report per file (``--previous`` given a folder).
     """
+    shown = readable_path(path)  # a GBK name from a Windows zip is shown decoded
     try:
         report = load_report(path)
     except GiarError as e:
-        return CheckResult(path, error=_reason(e))
+        return CheckResult(shown, error=_reason(e))
     except Exception as e:  # a damaged file must not stop a batch of 500
-        return CheckResult(path, error=f"文件已损坏或格式异常，无法读取（{type(e).__name__}: {e}）。")
+        return CheckResult(shown, error=f"文件已损坏或格式异常，无法读取（{type(e).__name__}: {e}）。")
     if resolve is not None:
         previous = resolve(report, path)
-    return CheckResult(path, check(report, previous))
+    return CheckResult(shown, check(report, previous))
 
 
 def _with_progress(files: list[str]) -> Iterable[str]:
@@ -84,7 +86,7 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     text = render_json(results) if fmt == "json" else render_text(results)
     if output:
         write_text(output, text, force=force)
-        click.echo(f"校验结果已写入：{output}", err=True)
+        click.echo(f"校验结果已写入：{readable_path(output)}", err=True)
     else:
         click.echo(text, nl=False)
     if resolve is not None:
@@ -93,5 +95,5 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         from ..annotate import annotate
 
         annotate(paths[0], results[0].findings, annotate_path, force=force)
-        click.echo(f"已另存带校验结果的副本：{annotate_path}", err=True)
+        click.echo(f"已另存带校验结果的副本：{readable_path(annotate_path)}", err=True)
     ctx.exit(summarize(results).exit_code)

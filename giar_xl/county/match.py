@@ -21,6 +21,7 @@ from ..layout import defined_name, places
 from ..reader import NAME_REF
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
+from ..text import readable_path
 from .progress import progress
 from .units import unit_key
 
@@ -177,7 +178,7 @@ class PreviousIndex:
                 self.used.add(found[0].path)
                 return Match(found[0], how)
             if len(found) > 1:
-                names = "、".join(e.path.name for e in found)
+                names = "、".join(readable_path(e.path.name) for e in found)
                 return Match(None, problem=f"上年有 {len(found)} 个文件都对应“{agency or key}”（{names}），无法确定用哪一个")
         return Match(None, problem="上年报告中没有机关名称或文件名相符的")
 
@@ -211,19 +212,19 @@ class PreviousResolver:
         m = self.index.find(report.agency, path, alias=alias if isinstance(alias, str) else None,
                             alias_how="分发时记录的上年名称")
         if m.entry is None:
-            self.unmatched.append((str(path), m.problem or ""))
+            self.unmatched.append((readable_path(path), m.problem or ""))
             return None
         try:
             last = self.index.load(m.entry)
         except GiarError as e:
-            self.unmatched.append((str(path), f"上年报告“{m.entry.path.name}”无法读取：{e.message}"))
+            self.unmatched.append((readable_path(path), f"上年报告“{readable_path(m.entry.path.name)}”无法读取：{e.message}"))
             return None
-        self.matched.append((str(path), m.entry.path, m.how or ""))
+        self.matched.append((readable_path(path), m.entry.path, m.how or ""))
         return last
 
     def summary_lines(self) -> list[str]:
         lines = [f"上年报告：已对应 {len(self.matched)} 个文件，未能对应 {len(self.unmatched)} 个。"]
         lines += [f"  未能对应：{f}（{why}）" for f, why in self.unmatched]
-        lines += [f"  按{how}对应：{f} ← {last.name}" for f, last, how in self.matched if how != "机关名称"]
-        lines += [f"  上年文件无法读取：{p.name}（{why}）" for p, why in self.index.unreadable]
+        lines += [f"  按{how}对应：{f} ← {readable_path(last.name)}" for f, last, how in self.matched if how != "机关名称"]
+        lines += [f"  上年文件无法读取：{readable_path(p.name)}（{why}）" for p, why in self.index.unreadable]
         return lines

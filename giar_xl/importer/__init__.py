@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import GiarError, UnreadableInput
 from ..report import Report
 from ..spec import DEFAULT_FORMAT, FormatSpec
+from ..text import readable_path
 from .document import Document, Para, TableBlock, note
 from .sections import find_headings, parse_title, split_section, strip_signature
 from .tables import TableReader
@@ -162,7 +163,7 @@ def build_report(doc: Document, spec: FormatSpec = DEFAULT_FORMAT,
     if not found and not any(v is not None for v in values.values()):
         raise UnreadableInput("没有找到年度报告的章节标题（如“一、总体情况”）和表格，"
                               "这似乎不是一份政府信息公开工作年度报告。", file=doc.source)
-    meta = {"imported_from": Path(doc.source).name,
+    meta = {"imported_from": readable_path(Path(doc.source).name),
             "format_detected": "2019" if reader.is_2019 else "2021",
             "import_notes": notes}
     rest = [p.text for p in preamble if p not in title_paras]
