@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GiarError, UnreadableInput
+from .errors import GiarError, UnreadableInput, os_reason
 from .spec import DEFAULT_FORMAT, FORMATS, FormatSpec
 from .text import fix_surrogates
 
@@ -148,7 +148,7 @@ def load_json_report(path: str | Path) -> Report:
                                   file=str(p))
         raw = p.read_bytes()
     except OSError as e:
-        raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
+        raise UnreadableInput(f"无法读取（{os_reason(e)}）。", file=str(p)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -54,6 +54,7 @@ def folder(tmp_path_factory):
     r.values["t2.regulation.repealed"] = "=1+1"  # a formula typed as text in a number cell
     build_workbook(d / "this.xlsx", r)
     (d / "this.json").write_text(r.dumps(), "utf-8")
+    (d / "<b>粗体<").mkdir()  # the "/" of "</b>" makes a folder: outputs never create one
     build_workbook(d / "<b>粗体</b>.xlsx", hostile_report(10, agency="=cmd|' /C calc'!A0"))
     return d
 

@@ -8,7 +8,7 @@ import click
 
 from ..examples import load_example
 from ..export import FORMAT_NAMES, SUFFIXES, export_report
-from ..fileio import write_bytes
+from ..fileio import make_folder, write_bytes
 from ..reader import read_workbook
 from ..template import build_workbook
 
@@ -23,7 +23,7 @@ def command(ctx: click.Context, output: str, force: bool) -> None:
     from ..checker import CheckResult, check, render_text
 
     out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     book = out / "史庄镇-2024.xlsx"
     build_workbook(book, load_example(), force=force)
     click.echo(f"1. 已生成标准工作簿并填入内置报告：{book}")

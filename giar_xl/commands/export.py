@@ -8,10 +8,7 @@ and each file is written atomically, so a failure leaves no half-written file.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -19,7 +16,7 @@ import click
 from .. import __version__
 from ..errors import GiarError
 from ..export import FORMAT_NAMES, FORMATS, SUFFIXES, export_report
-from ..fileio import check_writable, write_bytes
+from ..fileio import check_writable, make_folder, write_bytes
 from ..inputs import load_report
 from ..report import Report
 from ..text import readable_path
@@ -46,6 +43,19 @@ def parse_formats(values: tuple[str, ...]) -> list[str]:
     return out
 
 
+def output_folder(output: str | None, formats: list[str]) -> Path | None:
+    """The folder -o names (created if only its last level is missing), or None for a file."""
+    if output is None:
+        return None
+    out = Path(output)
+    if (len(formats) > 1 or out.is_dir() or output.endswith(("/", os.sep))
+            or not out.suffix):
+        if out.exists() and not out.is_dir():
+            raise GiarError("导出多种格式时 -o 应是文件夹，但这是一个已有的文件。", file=str(out))
+        return out
+    return None
+
+
 def output_paths(source: Path, output: str | None, formats: list[str]) -> dict[str, Path]:
     """Where each format goes.
 
@@ -57,12 +67,9 @@ def output_paths(source: Path, output: str | None, formats: list[str]) -> dict[s
     if output is None:
         return {f: source.with_name(stem + SUFFIXES[f]) for f in formats}
     out = Path(output)
-    as_dir = (len(formats) > 1 or out.is_dir() or output.endswith(("/", os.sep))
-              or not out.suffix)
-    if as_dir:
-        if out.exists() and not out.is_dir():
-            raise GiarError("导出多种格式时 -o 应是文件夹，但这是一个已有的文件。", file=str(out))
-        return {f: out / (stem + SUFFIXES[f]) for f in formats}
+    folder = output_folder(output, formats)
+    if folder is not None:
+        return {f: folder / (stem + SUFFIXES[f]) for f in formats}
     fmt = formats[0]
     if out.suffix.lower() != SUFFIXES[fmt]:
         raise GiarError(f"输出文件的扩展名应为 {SUFFIXES[fmt]}（导出格式 {fmt}），实为 {out.suffix}。",
@@ -76,21 +83,6 @@ def run_checker(report: Report) -> tuple[list, str]:
 
     findings = check(report)
     return findings, render_text(CheckResult(file=readable_path(report.source or ""), findings=findings))
-
-
-_OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-               errno.EROFS: "磁盘或文件夹只读", errno.ENOTDIR: "路径中有一段不是文件夹",
-               errno.ENAMETOOLONG: "文件名太长"}
-
-
-@contextlib.contextmanager
-def _writing(path: Path) -> Iterator[None]:
-    """A full disk or a read-only folder becomes a Chinese message (exit 2), not a traceback."""
-    try:
-        yield
-    except OSError as e:
-        reason = _OS_REASONS.get(e.errno, e.strerror or str(e))
-        raise GiarError(f"无法写入（{reason}），已有文件未改动。", file=str(path)) from None
 
 
 def unclean_record(findings: list) -> dict:
@@ -122,9 +114,9 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
         if path.resolve() == source.resolve():
             raise GiarError("输出文件与输入文件相同，未导出；请用 -o 指定其他位置。", file=str(path))
     # refuse before checking or writing anything, so that a run never leaves half of its outputs
+    folder = output_folder(output, fmts)
     for path in targets.values():
-        with _writing(path):
-            check_writable(path, force)
+        check_writable(path, force, new_folder=folder is not None)
     findings, rendered = run_checker(report)
     errors = [f for f in findings if f.severity == "错误"]
     unclean = None
@@ -141,9 +133,10 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
         click.echo(f"校验：无错误，有提示 {len(findings)} 处（不影响导出）：", err=True)
         click.echo(rendered, err=True)
     rendered_files = {fmt: export_report(report, fmt, unclean=unclean) for fmt in fmts}
+    if folder is not None:
+        make_folder(folder)
     for fmt, path in targets.items():
-        with _writing(path):
-            write_bytes(path, rendered_files[fmt], force=force)
+        write_bytes(path, rendered_files[fmt], force=force)
         size = len(rendered_files[fmt])
         click.echo(f"已导出{FORMAT_NAMES[fmt]}：{readable_path(path)}（{size / 1024:.1f} KB）")
     if unclean and "txt" in fmts:

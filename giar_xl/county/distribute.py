@@ -16,6 +16,7 @@ from pathlib import Path
 from ..checker.context import CheckContext
 from ..checker.narrative import report_year
 from ..errors import GiarError
+from ..fileio import check_folder, make_folder
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import T3_COLUMNS, t3_id
@@ -84,6 +85,7 @@ def plan_paths(units: list[Unit], out_dir: Path, force: bool) -> dict[str, Path]
     paths = {u.name: out_dir / names[u.name] for u in units}
     if out_dir.exists() and not out_dir.is_dir():
         raise GiarError("输出路径是一个文件，应是文件夹。", file=str(out_dir))
+    check_folder(out_dir, create_ok=True)
     existing = [p for p in paths.values() if p.exists()]
     if existing and not force:
         sample = "、".join(readable_path(p.name) for p in existing[:3])
@@ -96,7 +98,7 @@ def distribute(units: list[Unit], year: int, out_dir: str | Path, *,
                previous: PreviousIndex | None = None, force: bool = False) -> Distribution:
     out = Path(out_dir)
     paths = plan_paths(units, out, force)  # every check before the first file is written
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     outcomes: list[Outcome] = []
     with progress(units, "生成工作簿") as bar:
         for unit in bar:

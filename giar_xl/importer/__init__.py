@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import GiarError, UnreadableInput
+from ..errors import GiarError, UnreadableInput, os_reason
 from ..report import Report
 from ..spec import DEFAULT_FORMAT, FormatSpec
 from ..text import readable_path
@@ -64,7 +64,7 @@ def import_report(path: str | Path, *, spec: FormatSpec = DEFAULT_FORMAT,
                                   file=str(p))
         raw = p.read_bytes()
     except OSError as e:
-        raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
+        raise UnreadableInput(f"无法读取（{os_reason(e)}）。", file=str(p)) from None
     reader = TableReader(spec)
     if _is_html(p, raw):
         from .html import read_html
