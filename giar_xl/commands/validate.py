@@ -10,7 +10,7 @@ import click
 
 from ..checker import check, render_json, render_text, summarize
 from ..checker.findings import CheckResult
-from ..county.match import PreviousResolver, expand_inputs, is_lock_file
+from ..county.match import PreviousResolver, expand_inputs, junk_reason
 from ..errors import GiarError
 from ..fileio import write_text
 from ..inputs import load_report
@@ -74,8 +74,10 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     """
     resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
     previous = load_report(previous_path) if previous_path and resolve is None else None
-    # folders are checked file by file (Excel's "~$" lock files left out)
-    paths = [str(f) for f in expand_inputs(files) if not is_lock_file(f)] or list(files)
+    # folders are checked file by file; what Excel, Word and the system leave there is skipped
+    found = expand_inputs(files)
+    skipped = [f for f in found if junk_reason(f)]
+    paths = [str(f) for f in found if not junk_reason(f)] or list(files)
     if annotate_path and (len(paths) != 1 or Path(paths[0]).suffix.lower() not in (".xlsx", ".xlsm")):
         raise GiarError("--annotate 只能用于单个工作簿（.xlsx 或 .xlsm）。")
     if annotate_path:
@@ -91,6 +93,10 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         click.echo(text, nl=False)
     if resolve is not None:
         click.echo("\n".join(resolve.summary_lines()), err=True)
+    if skipped:
+        names = "、".join(readable_path(f.name) for f in skipped[:5])
+        more = f" 等 {len(skipped)} 个" if len(skipped) > 5 else ""
+        click.echo(f"已跳过不是报告的文件：{names}{more}（系统或 Office 留下的临时文件）。", err=True)
     if annotate_path and results[0].readable:
         from ..annotate import annotate
 

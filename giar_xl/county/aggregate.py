@@ -28,7 +28,7 @@ from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import t3_id
 from ..text import readable_path
-from .match import expand_inputs, is_lock_file, stem_key
+from .match import expand_inputs, junk_reason, stem_key
 from .progress import progress
 from .units import Unit, assign_filenames, unit_key
 
@@ -185,8 +185,9 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | None = None,
 
 def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None, Totals],
          first_file: dict[tuple[str, int | None], str]) -> StatusRow:
-    if is_lock_file(f):
-        return StatusRow(None, readable_path(f), IGNORED, note="Excel/WPS 打开文件时留下的临时文件（~$ 开头）")
+    junk = junk_reason(f)
+    if junk:
+        return StatusRow(None, readable_path(f), IGNORED, note=junk)
     try:
         report = load_report(f)
     except Exception as e:  # one damaged file must not stop a county's run

@@ -43,9 +43,29 @@ def stem_key(path: str | Path) -> str:
     return key.strip("-_—.·、 ")
 
 
-def is_lock_file(path: Path) -> bool:
-    """Excel/WPS leave "~$name.xlsx" owner files next to an open workbook."""
-    return path.name.startswith("~$")
+# files the system and office programs leave in a folder: never a report, never an error
+_JUNK = (
+    (re.compile(r"^~\$"), "Excel/WPS 打开文件时留下的临时文件（~$ 开头）"),
+    (re.compile(r"^~WRL\d*\.tmp$", re.IGNORECASE), "Word 保存时留下的临时文件（~WRL….tmp）"),
+    (re.compile(r"^thumbs\.db$", re.IGNORECASE), "Windows 的缩略图缓存（Thumbs.db）"),
+    (re.compile(r"^desktop\.ini$", re.IGNORECASE), "Windows 的文件夹设置（desktop.ini）"),
+    (re.compile(r"^\.DS_Store$"), "macOS 的文件夹设置（.DS_Store）"),
+    (re.compile(r"^\._"), "macOS 拷贝时附带的资源文件（._ 开头）"),
+)
+
+
+def junk_reason(path: Path) -> str | None:
+    """Why a file in a batch is skipped (Excel owner files, Thumbs.db, …), or None for a candidate.
+
+    The one place that decides it: validate, aggregate, distribute --previous and
+    validate --previous all ask here.
+    """
+    for pattern, reason in _JUNK:
+        if pattern.search(path.name):
+            return reason
+    if "__MACOSX" in path.parts:
+        return "macOS 压缩包附带的资源文件夹（__MACOSX）"
+    return None
 
 
 def expand_inputs(sources: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
@@ -143,7 +163,7 @@ class PreviousIndex:
         index = cls()
         with progress(files, label) as bar:
             for f in bar:
-                if is_lock_file(f):
+                if junk_reason(f):
                     continue
                 try:
                     agency, year = light_cover(f)
