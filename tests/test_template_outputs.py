@@ -50,3 +50,16 @@ def test_other_suffixes_are_refused(tmp_path, name):
     assert code == 2, stdout + err
     assert err.startswith("错误：") and ".xlsx" in err and ".xlsm" in err
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_import_xlsx_follows_the_same_rule(tmp_path):
+    from pathlib import Path
+
+    page = Path(__file__).parent / "fixtures" / "shizhuang-2024.txt"
+    out = tmp_path / "报告.xlsm"
+    code, stdout, err = run_cli("import", page, "-o", tmp_path / "报告.json", "--xlsx", out)
+    assert code in (0, 1), err
+    with zipfile.ZipFile(out) as z:
+        assert "xl/vbaProject.bin" in z.namelist()
+    code, stdout, err = run_cli("import", page, "-o", tmp_path / "另.json", "--xlsx", tmp_path / "报告.docx")
+    assert code == 2 and ".xlsm" in err and not (tmp_path / "另.json").exists()

@@ -7,6 +7,7 @@ import click
 from ..fileio import check_writable, write_text
 from ..importer import OldFormatReport, format_note, import_report
 from ..report import Report
+from .template import check_workbook_suffix, write_workbook
 
 
 def _echo_notes(notes: list[dict], err: bool = False) -> None:
@@ -19,7 +20,7 @@ def _echo_notes(notes: list[dict], err: bool = False) -> None:
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="输出的报告数据（.json）")
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
-              help="同时生成填好数据的标准工作簿（.xlsx）")
+              help="同时生成填好数据的标准工作簿（.xlsx；.xlsm 为带“校验”按钮的）")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
 @click.pass_context
 def command(ctx: click.Context, source: str, output: str, xlsx: str | None, force: bool) -> None:
@@ -29,6 +30,7 @@ def command(ctx: click.Context, source: str, output: str, xlsx: str | None, forc
     """
     check_writable(output, force)
     if xlsx:
+        check_workbook_suffix(xlsx)
         check_writable(xlsx, force)
     try:
         report = import_report(source)
@@ -40,9 +42,7 @@ def command(ctx: click.Context, source: str, output: str, xlsx: str | None, forc
     Report.from_json(report.to_json(), source=output)
     write_text(output, report.dumps(), force=force)
     if xlsx:
-        from ..template import build_workbook
-
-        build_workbook(xlsx, report, force=force)
+        write_workbook(xlsx, report, force)
     _echo_notes(notes)
     errors = sum(1 for n in notes if n["severity"] == "错误")
     hints = len(notes) - errors

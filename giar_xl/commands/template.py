@@ -17,6 +17,29 @@ _ELSEWHERE = {".docx": "Word 文档请用 giar-xl export 导出", ".html": "网�
               ".xls": "旧版 .xls 格式不再使用", ".csv": "CSV 装不下报告的表格和文字"}
 
 
+def check_workbook_suffix(output: str) -> str:
+    """The suffix of a workbook to write (.xlsx or .xlsm); anything else is refused in Chinese."""
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        hint = _ELSEWHERE.get(suffix)
+        raise GiarError(f"工作簿的扩展名应为 .xlsx（带“校验”按钮的用 .xlsm），实为“{suffix or '无扩展名'}”"
+                        + (f"；{hint}" if hint else "") + "。", file=output)
+    return suffix
+
+
+def write_workbook(output: str, report: Report, force: bool) -> str:
+    """Write the plain or the macro workbook, as the suffix says; return what was written."""
+    if check_workbook_suffix(output) == ".xlsm":
+        from ..template.xlsm import build_xlsm
+
+        build_xlsm(output, report, force=force)
+        return "带“校验”按钮的工作簿"
+    build_workbook(output, report, force=force)
+    return "工作簿"
+
+
+
+
 @click.command("template")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="输出的工作簿（.xlsx；.xlsm 为带“校验”按钮的宏工作簿）")
@@ -29,22 +52,12 @@ _ELSEWHERE = {".docx": "Word 文档请用 giar-xl export 导出", ".html": "网�
 def command(ctx: click.Context, output: str, agency: str | None, year: int | None,
             data: str | None, force: bool) -> None:
     """生成标准工作簿（2021 年版格式）。"""
-    suffix = Path(output).suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
-        hint = _ELSEWHERE.get(suffix)
-        raise GiarError(f"工作簿的扩展名应为 .xlsx（带“校验”按钮的用 .xlsm），实为“{suffix or '无扩展名'}”"
-                        + (f"；{hint}" if hint else "") + "。", file=output)
+    check_workbook_suffix(output)  # before reading --data: a wrong name costs nothing
     report = load_json_report(data) if data else Report.empty()
     if agency is not None:
         report.agency = agency
     if year is not None:
         report.year = year
-    if suffix == ".xlsm":
-        from ..template.xlsm import build_xlsm
-
-        build_xlsm(output, report, force=force)
-        click.echo(f"已生成带“校验”按钮的工作簿：{readable_path(output)}")
-    else:
-        build_workbook(output, report, force=force)
-        click.echo(f"已生成工作簿：{readable_path(output)}")
+    what = write_workbook(output, report, force)
+    click.echo(f"已生成{what}：{readable_path(output)}")
     ctx.exit(0)
