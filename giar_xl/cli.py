@@ -27,6 +27,7 @@ COMMANDS = {
     "aggregate": "aggregate",
     "diff": "diff",
     "demo": "demo",
+    "schema": "schema",
 }
 
 

@@ -60,7 +60,7 @@ def _with_progress(files: list[str]) -> Iterable[str]:
               help="上年的工作簿或报告 JSON，用于跨年度衔接检查（上年结转、现行有效件数、内容雷同）；"
                    "给文件夹时按机关名称（其次文件名）为每个文件找上年报告")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="输出格式：text 中文文字；json 机器可读（见 schemas/findings.schema.json）")
+              show_default=True, help="输出格式：text 中文文字；json 机器可读（格式见 giar-xl schema findings）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
 @click.option("--annotate", "annotate_path", type=click.Path(dir_okay=False),
               help="另存一份带“校验结果”工作表、问题单元格涂色的副本（原文件不变；WPS 用户适用）")
