@@ -19,7 +19,7 @@ SHOWN = 30
 
 @click.command("aggregate")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True),
-                metavar="FILES_OR_DIR...")
+                metavar="文件或文件夹...")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False),
               help="单位名单（CSV 或 .xlsx）：据此列出未交的单位")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
@@ -39,6 +39,10 @@ def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None
     无法读取的文件不会中断汇总，会列出原因。
 
     退出码：0 全部单位已交且无错误；1 有单位未交、有错误或未计入；2 有文件无法读取。
+
+    \b
+    示例：
+      giar-xl aggregate 回收/ --units 单位名单.csv -o 全县汇总.xlsx
     """
     out = Path(output)
     if out.suffix.lower() != ".xlsx":

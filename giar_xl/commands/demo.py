@@ -27,6 +27,10 @@ def command(ctx: click.Context, output: str, force: bool) -> None:
     """演示：用内置的史庄镇 2024 年报告生成工作簿、读回、校验并导出。
 
     再次运行时覆盖上次演示生成的文件（只覆盖这几个文件，文件夹中的其他文件不动）。
+
+    \b
+    示例：
+      giar-xl demo -o 演示/
     """
     from ..checker import CheckResult, check, render_text
 

@@ -11,8 +11,8 @@ from ..text import readable_path
 
 
 @click.command("diff")
-@click.argument("last", type=click.Path(dir_okay=False), metavar="LAST")
-@click.argument("this", type=click.Path(dir_okay=False), metavar="THIS")
+@click.argument("last", type=click.Path(dir_okay=False), metavar="上年报告")
+@click.argument("this", type=click.Path(dir_okay=False), metavar="本年报告")
 @click.option("--format", "fmt", type=click.Choice(["text", "html"]), default="text",
               show_default=True, help="输出格式：text 文字；html 网页")
 @click.option("--changed-only", is_flag=True, help="只列出有变化的数字")
@@ -21,9 +21,14 @@ from ..text import readable_path
 @click.pass_context
 def command(ctx: click.Context, last: str, this: str, fmt: str, changed_only: bool,
             output: str | None, force: bool) -> None:
-    """对比同一单位上年（LAST）和本年（THIS）的报告：每个数字的变化、每部分文字的相似度。
+    """对比同一单位上年和本年的报告：每个数字的变化、每部分文字的相似度。
 
-    LAST、THIS 可以是工作簿（.xlsx/.xlsm）或报告数据（.json）。
+    两份报告都可以是工作簿（.xlsx/.xlsm）或报告数据（.json）。
+
+    \b
+    示例：
+      giar-xl diff 上年.xlsx 本年.xlsx --changed-only
+      giar-xl diff 上年.xlsx 本年.xlsx --format html -o 对比.html
     """
     comparison = compare(load_report(last), load_report(this))
     render = render_html if fmt == "html" else render_text

@@ -26,20 +26,24 @@ def _list(title: str, lines: list[str]) -> None:
 
 
 @click.command("distribute")
-@click.argument("units_file", metavar="UNITS.csv", type=click.Path(dir_okay=False))
+@click.argument("units_file", metavar="单位名单", type=click.Path(dir_okay=False))
 @click.option("--year", required=True, type=click.IntRange(2021, 2100), help="报告年度，如 2025")
 @click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False),
               help="输出文件夹（每个单位一个工作簿）")
 @click.option("--previous", "previous", multiple=True, type=click.Path(exists=True),
-              help="上年各单位的工作簿或报告 JSON（文件夹或文件，可重复）：预填上年结转，并保留上年数字供衔接检查")
+              help="上年各单位的工作簿或报告数据（文件夹或文件，可重复）：预填上年结转，并保留上年数字供衔接检查")
 @click.option("--force", is_flag=True, help="覆盖输出文件夹中的同名工作簿")
 @click.pass_context
 def command(ctx: click.Context, units_file: str, year: int, output: str,
             previous: tuple[str, ...], force: bool) -> None:
     """按单位名单为每个单位生成预填的标准工作簿。
 
-    名单可以是 CSV（UTF-8 或 GBK 编码，Excel 直接另存的即可）或 .xlsx：第 1 行表头含“单位名称”
-    （可另有“单位编码”“上年名称”列），或只有一列单位名称。工作簿以单位名称命名。
+    单位名单可以是 CSV（UTF-8 或 GBK 编码，Excel 直接另存的即可）或 .xlsx：第 1 行表头含
+    “单位名称”（可另有“单位编码”“上年名称”列），或只有一列单位名称。工作簿以单位名称命名。
+
+    \b
+    示例：
+      giar-xl distribute 单位名单.csv --year 2025 -o 下发/ --previous 上年/
     """
     units = read_units(units_file)
     index = None

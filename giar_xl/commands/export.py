@@ -92,9 +92,9 @@ def unclean_record(findings: list) -> dict:
 
 
 @click.command("export")
-@click.argument("file", type=str)
+@click.argument("file", type=str, metavar="报告文件")
 @click.option("--to", "formats", multiple=True, metavar="格式",
-              help="导出格式：html（网页）、docx（Word）、json（数据）、txt（纯文本）；可重复或用逗号分隔")
+              help="导出格式：html 网页，docx Word 文档，json 数据，txt 纯文本；可重复，或用逗号分隔")
 @click.option("-o", "--output", "output", type=str, metavar="路径",
               help="输出文件或文件夹；省略时写在输入文件旁边，文件名相同")
 @click.option("--force", is_flag=True,
@@ -105,6 +105,11 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
     """把填好的工作簿（或报告 JSON）导出为网页、Word、JSON 或纯文本。
 
     导出前先校验：报告有“错误”时列出错误、不导出（退出码 1）；确需发布时加 --force。
+
+    \b
+    示例：
+      giar-xl export 报告.xlsx --to html --to docx
+      giar-xl export 报告.xlsx --to html,docx,json -o 发布/
     """
     fmts = parse_formats(formats)
     source = Path(file)

@@ -16,7 +16,7 @@ def _echo_notes(notes: list[dict], err: bool = False) -> None:
 
 
 @click.command("import")
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path(dir_okay=False), metavar="网页或文字文件")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="输出的报告数据（.json）")
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
@@ -27,6 +27,10 @@ def command(ctx: click.Context, source: str, output: str, xlsx: str | None, forc
     """读取已发布的年度报告（网页 .html 或复制的文字 .txt），转为报告数据。
 
     导入不了的内容逐条列出位置，不会悄悄丢弃或猜测。有“错误”级别的提示时退出码为 1。
+
+    \b
+    示例：
+      giar-xl import 上年报告.html -o 上年.json --xlsx 上年.xlsx
     """
     check_writable(output, force)
     if xlsx:

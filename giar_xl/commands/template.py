@@ -51,7 +51,13 @@ def write_workbook(output: str, report: Report, force: bool) -> str:
 @click.pass_context
 def command(ctx: click.Context, output: str, agency: str | None, year: int | None,
             data: str | None, force: bool) -> None:
-    """生成标准工作簿（2021 年版格式）。"""
+    """生成标准工作簿（2021 年版格式），可预填机关名称、年度，或用报告数据填好。
+
+    \b
+    示例：
+      giar-xl template -o 报告.xlsx --agency 某某镇人民政府 --year 2025
+      giar-xl template -o 报告.xlsm --data 报告.json
+    """
     check_workbook_suffix(output)  # before reading --data: a wrong name costs nothing
     report = load_json_report(data) if data else Report.empty()
     if agency is not None:

@@ -55,22 +55,29 @@ def _with_progress(files: list[str]) -> Iterable[str]:
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件或文件夹...")
 @click.option("--previous", "previous_path", type=click.Path(),
-              help="上年的工作簿或报告 JSON，用于跨年度衔接检查（上年结转、现行有效件数、内容雷同）；"
-                   "给文件夹时按机关名称（其次文件名）为每个文件找上年报告")
+              help="上年的工作簿或报告数据，用于检查与上年的衔接：上年结转、现行有效件数、内容雷同。"
+                   "给文件夹时，按机关名称（其次按文件名）为每个文件找上年报告")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="输出格式：text 中文文字；json 机器可读（格式见 giar-xl schema findings）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
 @click.option("--annotate", "annotate_path", type=click.Path(dir_okay=False),
-              help="另存一份带“校验结果”工作表、问题单元格涂色的副本（原文件不变；WPS 用户适用）")
+              help="另存一份副本：加一张“校验结果”工作表，有问题的单元格涂色；原文件不变，WPS 用户适用")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
 @click.pass_context
 def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | None, fmt: str,
             output: str | None, annotate_path: str | None, force: bool) -> None:
     """校验填好的工作簿（.xlsx/.xlsm）或报告数据（.json），一次列出全部问题。
 
+    给文件夹时逐个校验其中的文件（Excel 临时文件、Thumbs.db 等自动跳过）。
+
     退出码：0 没有错误；1 有“错误”级问题；2 用法错误或文件无法读取。
+
+    \b
+    示例：
+      giar-xl validate 报告.xlsx --previous 上年报告.xlsx
+      giar-xl validate 回收/ --previous 上年/
     """
     resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
     previous = load_report(previous_path) if previous_path and resolve is None else None
