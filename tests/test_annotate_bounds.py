@@ -10,8 +10,6 @@ unbounded run ends in MemoryError and fails the test.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 
 import openpyxl
@@ -21,24 +19,9 @@ from giar_xl.annotate import annotate
 from giar_xl.bounded import MAX_RANGE_CELLS, MAX_STYLE_RECORDS, clip_ranges
 from giar_xl.errors import UnreadableInput
 
-from hostile_helpers import T3, T3_PART, parts_of, sha, workbook_bytes, zip_parts
+from hostile_helpers import TIME_LIMIT, T3, T3_PART, parts_of, run_capped, sha, workbook_bytes, zip_parts
 
-MEMORY_CAP = 768 * 2**20
-TIME_LIMIT = 15.0  # seconds per command, child start-up included (2 shared cores)
 HUGE = "K40:XFD1048576"
-CHILD = """
-import resource, sys
-resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
-from giar_xl.cli import main
-main(sys.argv[1:])
-"""
-
-
-def run_capped(*args) -> tuple[int, str, float]:
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(cap=MEMORY_CAP), *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
-    return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
 
 
 @pytest.fixture(scope="module")

@@ -110,7 +110,7 @@ def test_lone_surrogate_in_report_json(tmp_path):
     doc = balanced_report(3).to_json()
     doc["agency"] = "测试县丙镇人民政府"
     # json.dumps escapes the lone half as \ud83d; json.loads gives it back as a lone surrogate
-    doc["texts"]["s1.intro"] = f"一半\ud83d，一对\ud83d\ude00。"
+    doc["texts"]["s1.intro"] = "一半\ud83d，一对\ud83d\ude00。"
     source = tmp_path / "丙镇.json"
     source.write_text(json.dumps(doc), "utf-8")
     report = load_json_report(source)
