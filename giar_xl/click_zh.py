@@ -378,6 +378,18 @@ class ChineseChoice(click.Choice):
         return f"“{value}”不可用，可选：{self._listed(ctx)}。"
 
 
+class ChineseText(click.types.StringParamType):
+    """Text from the command line; typed in a GBK console on Linux, it is decoded as GBK."""
+
+    name = "文字"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .text import decode_escaped
+
+        value = super().convert(value, param, ctx)
+        return decode_escaped(value) if isinstance(value, str) else value
+
+
 def describe_range(t: Any) -> str:
     low = None if t.min is None else (f"大于 {t.min}" if t.min_open else f"不小于 {t.min}")
     high = None if t.max is None else (f"小于 {t.max}" if t.max_open else f"不大于 {t.max}")
@@ -387,6 +399,8 @@ def describe_range(t: Any) -> str:
 
 
 def _chinese_type(t: click.ParamType) -> click.ParamType:
+    if t is click.STRING:
+        return ChineseText()
     swap = {click.IntRange: ChineseIntRange, click.FloatRange: ChineseFloatRange,
             click.Choice: ChineseChoice}.get(type(t))
     if swap is None:

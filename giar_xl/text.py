@@ -49,35 +49,38 @@ def fix_surrogates(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+def decode_escaped(text: str) -> str:
+    """Text whose bytes were not UTF-8, as Python hands it over (``surrogateescape``), decoded.
+
+    A name from a Chinese-Windows zip, or a word typed in a GBK console, is GBK: each run is
+    decoded as UTF-8, else as GBK (GB18030), else with U+FFFD for what is left.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:  # not from the file system: a lone half in typed text
+        return fix_surrogates(text)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
+
+
 def readable_path(path: str | os.PathLike) -> str:
     """A path as a person should read it, for messages and for text written into outputs.
 
-    On Linux a name that is not UTF-8 (unzipped from a zip made on Chinese Windows, whose
-    names are GBK) arrives with lone surrogates standing for its bytes; each part of the
-    path is decoded as UTF-8, else as GBK (GB18030), else with U+FFFD for what is left.
-    The path itself stays as it was for opening the file.
+    Each part of the path is decoded on its own (``decode_escaped``): the folders may be
+    UTF-8 and the file name GBK. The path itself stays as it was for opening the file.
     """
     text = os.fspath(path)
     if isinstance(text, bytes):
         text = os.fsdecode(text)
     if not _SURROGATE.search(text):
         return text
-    parts = []
-    for part in text.split("/"):
-        try:
-            raw = os.fsencode(part)
-        except UnicodeEncodeError:  # not from the file system: a lone half in typed text
-            parts.append(fix_surrogates(part))
-            continue
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                parts.append(raw.decode(encoding))
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            parts.append(raw.decode("utf-8", "replace"))
-    return "/".join(parts)
+    return "/".join(decode_escaped(part) for part in text.split("/"))
 
 
 def parse_date(value: object) -> dt.date | None:

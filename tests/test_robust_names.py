@@ -108,3 +108,19 @@ def test_single_file_commands_name_the_file_readably(county, tmp_path):
     assert {p.name for p in (tmp_path / "导出").iterdir()} >= {os.fsdecode("甲镇年报.html".encode("gbk"))}
     ws = openpyxl.load_workbook(tmp_path / "标注.xlsx")["校验结果"]
     assert GOOD in ws["A1"].value
+
+
+def test_text_typed_in_a_gbk_console_is_decoded(tmp_path, county):
+    """--agency and --name typed in a GBK terminal reach Python as surrogate-escaped bytes."""
+    from giar_xl.reader import read_workbook
+
+    typed = os.fsdecode("测试县丙镇人民政府".encode("gbk"))
+    book = gbk_path(tmp_path, "丙镇.xlsx")
+    code, out, err = run_cli("template", "-o", book, "--agency", typed, "--year", "2025")
+    assert code == 0, err
+    assert "丙镇.xlsx" in clean(out)
+    assert read_workbook(book).agency == "测试县丙镇人民政府"
+    summary = tmp_path / "汇总.xlsx"
+    code, out, err = run_cli("aggregate", county / "乙镇.xlsx", "-o", summary, "--name", os.fsdecode("某县".encode("gbk")))
+    assert code in (0, 1), err
+    assert read_workbook(summary).agency.startswith("某县")

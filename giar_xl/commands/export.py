@@ -92,10 +92,10 @@ def unclean_record(findings: list) -> dict:
 
 
 @click.command("export")
-@click.argument("file", type=str, metavar="报告文件")
+@click.argument("file", type=click.Path(), metavar="报告文件")
 @click.option("--to", "formats", multiple=True, metavar="格式",
               help="导出格式：html 网页，docx Word 文档，json 数据，txt 纯文本；可重复，或用逗号分隔")
-@click.option("-o", "--output", "output", type=str, metavar="路径",
+@click.option("-o", "--output", "output", type=click.Path(), metavar="路径",
               help="输出文件或文件夹；省略时写在输入文件旁边，文件名相同")
 @click.option("--force", is_flag=True,
               help="覆盖已有的输出文件；报告有“错误”时仍然导出（在文件属性中注明未通过校验）")
