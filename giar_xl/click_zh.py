@@ -1,17 +1,16 @@
-"""click in Chinese: its messages, its help pages, and wrapping that suits Chinese text.
+"""click in Chinese: its messages, its help pages and its usage errors.
 
 click marks its messages for gettext (``from gettext import gettext as _`` in each of its
 modules) and calls ``_`` when a message is shown. While a giar-xl command runs
-(``chinese()``), those calls answer from ``MESSAGES``; outside it, click speaks as before.
-A test compares ``MESSAGES`` with every message in the installed click, so a click upgrade
-that adds one fails the build instead of showing English to a clerk.
+(``chinese()``), those calls answer from the catalogue in ``click_messages``; outside it,
+click speaks as before. A test compares the catalogue with every message in the installed
+click, so a click upgrade that adds one fails the build instead of showing English to a clerk.
 
 What gettext does not cover is done by the classes every command gets through the group
 (``ChineseGroup.get_command`` → ``localise``): metavars (FILE, PATH, TEXT, INTEGER, [OPTIONS],
-COMMAND [ARGS]...), ranges ("2021<=x<=2100" → "2021 至 2100"), the names in "File '…' is a
-directory", the help formatter (display width: a Chinese character takes two columns;
-breaks between Chinese characters, never inside a short bracketed group, never before "，"
-or after "（") and error messages with Chinese punctuation (``render_error``).
+COMMAND [ARGS]...), ranges ("2021<=x<=2100" → "2021 至 2100"), choices, the names in
+"File '…' is a directory", the help formatter (display columns and Chinese line breaking,
+``cjk_wrap``) and error messages with Chinese punctuation (``render_error``).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ import importlib
 import inspect
 import re
 import sys
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
@@ -30,105 +28,8 @@ from typing import Any
 import click
 from click.exceptions import MissingParameter, NoArgsIsHelpError, NoSuchCommand, NoSuchOption
 
-# click's message → Chinese. Placeholders keep click's names; "!r" is dropped for Chinese quotes.
-MESSAGES: dict[str, str] = {
-    # help pages
-    "Usage:": "用法：",
-    "Options": "选项",
-    "Commands": "命令",
-    "Show this message and exit.": "显示本帮助并退出。",
-    "Show the version and exit.": "显示版本号并退出。",
-    "%(prog)s, version %(version)s": "%(prog)s 版本 %(version)s",
-    "default: {default}": "默认：{default}",
-    "required": "必填",
-    "env var: {var}": "环境变量：{var}",
-    "(dynamic)": "（动态）",
-    "deprecated": "已停用",
-    "Confirm the action without prompting.": "不再询问，直接执行。",
-    "Do you want to continue?": "是否继续？",
-    # usage errors
-    "Error: {message}": "错误：{message}",
-    "Try '{command} {option}' for help.": "查看帮助：{command} {option}",
-    "Missing command.": "缺少命令。",
-    "Missing argument": "缺少参数",
-    "Missing option": "缺少选项",
-    "Missing parameter": "缺少参数",
-    "Missing {param_type}": "缺少{param_type}",
-    "Missing parameter: {param_name}": "缺少参数：{param_name}",
-    "No such option {name!r}.": "没有“{name}”这个选项。",
-    "No such command {name!r}.": "没有“{name}”这个命令。",
-    "Invalid value for {param_hint}: {message}": "{param_hint} 的值不对：{message}",
-    "Invalid value: {message}": "取值不对：{message}",
-    "Option {name!r} does not take a value.": "选项“{name}”后面不需要值。",
-    "Argument {name!r} takes {nargs} values.": "参数“{name}”需要 {nargs} 个值。",
-    "Value must be an iterable.": "应给出多个值。",
-    "Could not open file {filename!r}: {message}": "无法打开文件“{filename}”：{message}",
-    "unknown error": "未知错误",
-    "Aborted!": "已中止。",
-    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}":
-        "提示：命令“{name}”已停用。{extra_message}",
-    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
-        "提示：“{name}”已停用。{extra_message}",
-    # values
-    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
-    "{value} is not in the range {range}.": "{value} 不在允许的范围（{range}）内。",
-    "{value!r} is not a valid {number_type}.": "“{value}”不是有效的{number_type}。",
-    "{value!r} is not a valid boolean. Recognized values: {states}": "“{value}”不是有效的是/否值，可用：{states}。",
-    "{value!r} is not a valid UUID.": "“{value}”不是有效的 UUID。",
-    "{name} {filename!r} does not exist.": "{name}“{filename}”不存在。",
-    "{name} {filename!r} is a file.": "{name}“{filename}”是一个文件，这里需要文件夹。",
-    "{name} {filename!r} is a directory.": "{name}“{filename}”是一个文件夹，这里需要文件。",
-    "{name} {filename!r} is not readable.": "{name}“{filename}”无法读取（没有读取权限）。",
-    "{name} {filename!r} is not writable.": "{name}“{filename}”无法写入（没有写入权限）。",
-    "{name} {filename!r} is not executable.": "{name}“{filename}”不能执行。",
-    "file": "文件",
-    "directory": "文件夹",
-    "path": "路径",
-    # prompts, progress bars, editors, shell completion
-    "Repeat for confirmation": "请再输入一次确认",
-    "Error: The two entered values do not match.": "错误：两次输入的不一致。",
-    "Error: invalid input": "错误：输入无效",
-    "Press any key to continue...": "按任意键继续……",
-    "d": "天",
-    "{editor}: Editing failed": "{editor}：编辑失败",
-    "{editor}: Editing failed: {e}": "{editor}：编辑失败：{e}",
-    "Windows error: {error}": "Windows 错误：{error}",
-    "Shell completion is not supported for Bash versions older than 4.4.": "Bash 4.4 以前的版本不支持命令补全。",
-    "Couldn't detect Bash version, shell completion is not supported.": "无法识别 Bash 版本，不支持命令补全。",
-}
-
-# (singular, plural) → (Chinese for one, Chinese for several)
-PLURALS: dict[tuple[str, str], tuple[str, str]] = {
-    ("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"):
-        ("多余的参数“{args}”。", "多余的参数“{args}”。"),
-    ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"):
-        ("您是不是要用 {possibility}？", "（您是不是要用其中之一：{possibilities}？）"),
-    ("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."):
-        ("选项“{name}”后面缺少值。", "选项“{name}”后面需要 {nargs} 个值。"),
-    ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."):
-        ("需要 {nargs} 个值，只给了 1 个。", "需要 {nargs} 个值，给了 {len} 个。"),
-    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."):
-        ("“{value}”不可用，只能是 {choice}。", "“{value}”不可用，可选：{choices}。"),
-    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."):
-        ("“{value}”不符合格式 {format}。", "“{value}”不符合以下任何一种格式：{formats}。"),
-    ("{len_type} values are required, but {len_value} was given.",
-     "{len_type} values are required, but {len_value} were given."):
-        ("需要 {len_type} 个值，给了 {len_value} 个。", "需要 {len_type} 个值，给了 {len_value} 个。"),
-}
-
-# click's messages a user never sees: errors in a program's own option declarations
-DEVELOPER_MESSAGES = {
-    "Name '{name}' defined twice",
-    "Boolean option {decl!r} cannot use the same flag for true/false.",
-    "Could not determine name for option with declarations {decls!r}",
-    "No options defined but a name was passed ({name}). Did you mean to declare an argument"
-    " instead? Did you mean to pass '--{name}'?",
-    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
-    "Invalid start character for option ({option})",
-    "Unknown color {colour!r}",
-    "Unknown standard stream '{name}'",
-    "Choice({choices})",
-}
+from .cjk_wrap import join_lines, paragraphs, text_width, wrap
+from .click_messages import MESSAGES, PLURALS
 
 CLICK_MODULES = ("core", "exceptions", "types", "parser", "formatting", "decorators", "termui",
                  "utils", "_termui_impl", "shell_completion", "_winconsole")
@@ -180,120 +81,7 @@ def chinese() -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
-# ------------------------------------------------------------------ width and wrapping
-OPENING = set("（「『【〔《〈“‘([{")
-CLOSING = set("）」』】〕》〉”’)]}，。、；：！？…,.;:!?%")
-PAIRS = {"（": "）", "(": ")", "[": "]", "【": "】", "「": "」", "『": "』", "“": "”", "《": "》",
-         "〔": "〕", "〈": "〉"}
-MAX_GROUP = 24  # columns: a bracketed group this short is never split across lines
-
-
-def char_width(ch: str) -> int:
-    """Columns a character takes in a terminal: 2 for Chinese (and ambiguous-width) characters."""
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
-
-
-def text_width(text: str) -> int:
-    return sum(char_width(ch) for ch in text)
-
-
-def _is_ascii(ch: str) -> bool:
-    return "!" <= ch <= "~"
-
-
-def _protected(text: str) -> set[int]:
-    """Indexes a line may not start at: inside short bracketed groups and short commands.
-
-    "（其次文件名）" and "giar-xl schema findings" stay on one line when they fit in
-    ``MAX_GROUP`` columns; longer ones break where they must.
-    """
-    out: set[int] = set()
-    for m in re.finditer(r"[!-~]+(?: [!-~]+)+", text):
-        if text_width(m.group()) <= MAX_GROUP:
-            out.update(range(m.start() + 1, m.end()))
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in PAIRS:
-            stack.append(i)
-        elif stack and ch == PAIRS[text[stack[-1]]]:
-            start = stack.pop()
-            if text_width(text[start:i + 1]) <= MAX_GROUP:
-                out.update(range(start + 1, i + 1))
-    return out
-
-
-def _may_break_before(text: str, i: int, protected: set[int]) -> bool:
-    """May a line end just before text[i] (text[i] and text[i-1] not spaces)?"""
-    if i in protected:
-        return False
-    a, b = text[i - 1], text[i]
-    if _is_ascii(a) and _is_ascii(b):
-        return False  # words, option names, file names and numbers stay whole
-    return b not in CLOSING and a not in OPENING
-
-
-def wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
-    """Lines of at most ``width`` columns (indent included), broken where Chinese allows it."""
-    protected = _protected(text)
-    lines: list[str] = []
-    indent = initial_indent
-    i, n = 0, len(text)
-    while i < n and text[i].isspace():
-        i += 1
-    while i < n:
-        room = max(width - text_width(indent), 1)
-        used, j, last_break = 0, i, None
-        while j < n:
-            ch = text[j]
-            if ch.isspace():
-                if j not in protected:
-                    last_break = j
-            elif j > i and not text[j - 1].isspace() and _may_break_before(text, j, protected):
-                last_break = j
-            if used + char_width(ch) > room:
-                break
-            used += char_width(ch)
-            j += 1
-        if j >= n:
-            end = n
-        elif last_break is not None and last_break > i:
-            end = last_break
-        else:
-            end = max(j, i + 1)  # nothing breakable fits: cut where the room ends
-        lines.append(indent + text[i:end].rstrip())
-        i = end
-        while i < n and text[i].isspace():
-            i += 1
-        indent = subsequent_indent
-    return lines or [initial_indent.rstrip()]
-
-
-def join_lines(lines: Sequence[str]) -> str:
-    """One paragraph from its source lines: no space is put between Chinese characters."""
-    out = ""
-    for line in (line.strip() for line in lines):
-        if not line:
-            continue
-        if out and _is_ascii(out[-1]) and _is_ascii(line[0]):
-            out += " "
-        out += line
-    return out
-
-
-def paragraphs(text: str) -> list[tuple[bool, list[str]]]:
-    """(keep lines as written, lines) per paragraph; a paragraph led by a "\\b" line is kept."""
-    out: list[tuple[bool, list[str]]] = []
-    for block in re.split(r"\n\s*\n", text.strip("\n")):
-        lines = block.splitlines()
-        if lines and lines[0].strip() == "\b":
-            out.append((True, lines[1:]))
-        else:
-            out.append((False, lines))
-    return out
-
-
+# ------------------------------------------------------------------ help pages
 class ChineseHelpFormatter(click.HelpFormatter):
     """click's help page measured in display columns and wrapped the Chinese way."""
 
@@ -560,5 +348,5 @@ def render_error(e: click.ClickException, program: str = "") -> str:
         return "\n".join(lines)
 
 
-__all__ = ["ChineseContext", "ChineseGroup", "ChineseHelpFormatter", "MESSAGES", "PLURALS", "chinese",
-           "error_message", "localise", "render_error", "text_width", "wrap"]
+__all__ = ["ChineseContext", "ChineseGroup", "ChineseHelpFormatter", "chinese", "error_message", "localise",
+           "render_error"]

@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from giar_xl.cli import COMMANDS, cli
-from giar_xl.click_zh import (CLOSING, DEVELOPER_MESSAGES, MAX_GROUP, MESSAGES, OPENING, PLURALS,
-                              text_width, wrap)
+from giar_xl.cjk_wrap import CLOSING, MAX_GROUP, OPENING, text_width, wrap
+from giar_xl.click_messages import DEVELOPER_MESSAGES, MESSAGES, PLURALS
 
 from conftest import run_cli
 
@@ -222,8 +222,8 @@ def click_messages() -> tuple[set[str], set[tuple[str, str]]]:
 def test_catalogue_covers_every_click_message():
     singles, plurals = click_messages()
     assert len(singles) > 40  # the extraction found click's messages
-    assert not singles - set(MESSAGES) - DEVELOPER_MESSAGES, "translate in giar_xl/click_zh.py"
-    assert not plurals - set(PLURALS), "translate in giar_xl/click_zh.py"
+    assert not singles - set(MESSAGES) - DEVELOPER_MESSAGES, "translate in giar_xl/click_messages.py"
+    assert not plurals - set(PLURALS), "translate in giar_xl/click_messages.py"
 
 
 def _fields(template: str) -> set[str]:
