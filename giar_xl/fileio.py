@@ -35,11 +35,11 @@ def check_folder(folder: str | os.PathLike, *, create_ok: bool = False) -> Path:
     f = Path(folder) if str(folder) else Path(".")
     if f.is_dir():
         return f
+    if f.exists():  # a file (or a device) where the output folder should be
+        raise GiarError("输出路径是一个文件，应是文件夹。", file=str(f))
     there = _nearest_existing(f)
-    if not there.is_dir():  # a file where a folder should be
+    if not there.is_dir():  # a file further up the path
         raise write_error(NotADirectoryError(errno.ENOTDIR, "not a directory"), f)
-    if f.exists():  # a socket, a device: nothing to write into
-        raise GiarError("这不是文件夹，无法在其中写入。", file=str(f))
     if create_ok and f.parent == there:
         return f
     missing = f.parent if create_ok else f
@@ -67,6 +67,8 @@ def check_writable(path: str | os.PathLike, force: bool, *, new_folder: bool = F
         raise GiarError("输出路径是一个文件夹，不能写成文件。", file=str(p))
     if p.exists() and not force:
         raise OutputExists(str(p))
+    if p.parent.exists() and not p.parent.is_dir():
+        raise write_error(NotADirectoryError(errno.ENOTDIR, "not a directory"), p)
     check_folder(p.parent, create_ok=new_folder)
     return p
 

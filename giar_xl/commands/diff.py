@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..county.diff import compare, render_html, render_text
-from ..fileio import write_text
+from ..fileio import check_writable, write_text
 from ..inputs import load_report
 from ..text import readable_path
 
@@ -30,6 +30,8 @@ def command(ctx: click.Context, last: str, this: str, fmt: str, changed_only: bo
       giar-xl diff 上年.xlsx 本年.xlsx --changed-only
       giar-xl diff 上年.xlsx 本年.xlsx --format html -o 对比.html
     """
+    if output:
+        check_writable(output, force)
     comparison = compare(load_report(last), load_report(this))
     render = render_html if fmt == "html" else render_text
     text = render(comparison, only_changed=changed_only)

@@ -10,6 +10,7 @@ from ..county.distribute import distribute
 from ..county.match import PreviousIndex
 from ..county.units import read_units
 from ..errors import GiarError
+from ..fileio import check_folder
 from ..text import readable_path
 
 SHOWN = 20  # longer lists are cut, with a count of the rest
@@ -45,6 +46,7 @@ def command(ctx: click.Context, units_file: str, year: int, output: str,
     示例：
       giar-xl distribute 单位名单.csv --year 2025 -o 下发/ --previous 上年/
     """
+    check_folder(output, create_ok=True)  # before reading last year's folder, not after it
     units = read_units(units_file)
     index = None
     if previous:

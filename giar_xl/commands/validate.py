@@ -12,7 +12,7 @@ from ..checker import check, render_json, render_text, summarize
 from ..checker.findings import CheckResult
 from ..county.match import PreviousResolver, expand_inputs, junk_reason
 from ..errors import GiarError
-from ..fileio import write_text
+from ..fileio import check_writable, write_text
 from ..inputs import load_report
 from ..report import Report
 from ..text import readable_path
@@ -79,6 +79,8 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
       giar-xl validate 报告.xlsx --previous 上年报告.xlsx
       giar-xl validate 回收/ --previous 上年/
     """
+    if output:
+        check_writable(output, force)  # before a long batch, not after it
     resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
     previous = load_report(previous_path) if previous_path and resolve is None else None
     # folders are checked file by file; what Excel, Word and the system leave there is skipped
