@@ -12,8 +12,11 @@ record (590,000 ``<xf/>`` took 1.4 GB and 33 s). Before openpyxl sees the file:
   to the sheet's used area (the cells the sheet has), and what merges and hyperlinks still
   cover is capped (``MAX_RANGE_CELLS``): two cells at opposite corners make a used area of
   the whole sheet;
-- rows without cells below the used area (a height or style set on 580,000 empty rows took
-  1 GB and 36 s) are dropped, and the rows left are capped like the cells of ``validate``.
+- rows are capped like the cells of ``validate`` (a height set on 580,000 empty rows took
+  1 GB and 36 s in openpyxl).
+
+The sheet is read in one streaming pass; only a sheet whose ranges must be cut is parsed
+whole to rewrite it, and only when it is small enough (``MAX_CLIPPED_ELEMENTS``).
 
 A workbook whose ranges already lie in its used area (every workbook giar-xl writes) is
 passed on unchanged.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -38,6 +42,8 @@ MAX_STYLE_RECORDS = 64_000
 # cells that merged ranges and hyperlinks cover on one sheet, after clipping; a report
 # sheet has a few hundred
 MAX_RANGE_CELLS = 100_000
+# elements of a sheet parsed whole to cut its ranges (a tree of this size is some 150 MB)
+MAX_CLIPPED_ELEMENTS = 200_000
 _STYLE_RECORD = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:xf|font|fill|border|numFmt|dxf|cellStyle)[\s/>]")
 # elements whose range attribute openpyxl follows; a tag name cannot be written with
 # character references, so a part without these words has none of them
@@ -46,6 +52,7 @@ RANGE_ATTRIBUTES = {"mergeCell": "ref", "hyperlink": "ref", "conditionalFormatti
 _MARKERS = tuple(name.encode() for name in RANGE_ATTRIBUTES)
 # the cost to openpyxl is one object per covered cell for these
 _EXPANDED = ("mergeCell", "hyperlink")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _REF = re.compile(r"^\$?([A-Z]{1,3})?\$?([0-9]{1,7})?$")
 MAX_ROW, MAX_COL = 1_048_576, 16_384
 
@@ -107,25 +114,6 @@ def _check_styles(data: bytes, name: str, src: Path) -> None:
 
 def _local(el: etree._Element) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def used_area(root: etree._Element) -> tuple[int, int]:
-    """(last row, last column) of the cells a sheet has, placed as openpyxl places them."""
-    last_row = last_col = row = 0
-    for r in root.iter():
-        if _local(r) != "row":
-            continue
-        row = _int(r.get("r"), row + 1)
-        col = 0
-        for c in r:
-            if _local(c) != "c":
-                continue
-            ref = _split(c.get("r") or "")
-            col = ref[1] if ref and ref[1] else col + 1
-            last_col = max(last_col, col)
-        if col:
-            last_row = max(last_row, row)
-    return last_row, last_col
 
 
 def _int(text: str | None, default: int) -> int:
@@ -193,58 +181,80 @@ def _area(sqref: str) -> int:
     return total
 
 
+@dataclass
+class _Scan:
+    """What one streaming pass over a worksheet part finds (memory does not grow with it)."""
+
+    last_row: int = 0  # the used area: last row and column that hold a cell
+    last_col: int = 0
+    elements: int = 0
+    ranges: list[tuple[str, str]] = field(default_factory=list)  # (element, range attribute)
+
+
+def _scan(data: bytes) -> _Scan | None:
+    """Used area, elements and ranges of a worksheet; None for any other part.
+
+    Cells are placed as openpyxl places them: a row or cell without an address follows
+    the one before it.
+    """
+    scan = _Scan()
+    row = col = 0
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
+    first = True
+    for event, el in events:
+        name = _local(el)
+        if event == "start":
+            if first and name != "worksheet":
+                return None
+            first = False
+            if name == "row":
+                row, col = _int(el.get("r"), row + 1), 0
+            continue
+        scan.elements += 1
+        if name == "c":
+            ref = _split(el.get("r") or "")
+            col = ref[1] if ref and ref[1] else col + 1
+            scan.last_row, scan.last_col = max(scan.last_row, row), max(scan.last_col, col)
+        elif name in RANGE_ATTRIBUTES and el.get(RANGE_ATTRIBUTES[name]) is not None:
+            scan.ranges.append((name, el.get(RANGE_ATTRIBUTES[name])))
+        if el.getparent() is not None:  # drop what was read, or the tree grows anyway
+            el.clear()
+            while el.getprevious() is not None:
+                del el.getparent()[0]
+    return scan
+
+
 def _clip_sheet(data: bytes, name: str, src: Path) -> bytes | None:
+    if len(_ROW.findall(data)) > xlsx.MAX_CELLS_PER_SHEET:  # openpyxl keeps an object per row
+        raise UnreadableInput(f"部件“{name}”的行超过 {xlsx.MAX_CELLS_PER_SHEET} 个，"
+                              "不像是年度报告工作簿，已拒绝标注（校验结果不受影响）。", file=str(src))
     try:
-        root = etree.fromstring(data, xlsx._parser())
+        scan = _scan(data)
     except etree.XMLSyntaxError:
         return None  # openpyxl reports the damaged part itself
-    if _local(root) != "worksheet":
+    if scan is None:
         return None
-    last_row, last_col = used_area(root)
-    changed = False
-    rows = row = 0
-    for data_el in [el for el in root if _local(el) == "sheetData"]:
-        kept = []
-        for el in data_el:
-            if _local(el) != "row":
-                kept.append(el)
-                continue
-            row = _int(el.get("r"), row + 1)  # numbered as used_area numbers it
-            if row > last_row and not any(_local(c) == "c" for c in el):
-                continue  # formatting of an empty row below the used area
-            kept.append(el)
-        if len(kept) < len(data_el):
-            # rebuilt rather than removed one by one: a removal costs a namespace fix-up each
-            attrib = dict(data_el.attrib)
-            data_el.clear()
-            data_el.attrib.update(attrib)
-            data_el.extend(kept)
-            changed = True
-        rows += sum(1 for el in kept if _local(el) == "row")
-    if rows > xlsx.MAX_CELLS_PER_SHEET:
-        raise UnreadableInput(f"部件“{name}”有格式的行超过 {xlsx.MAX_CELLS_PER_SHEET} 个，"
+    clipped = [(element, old, clip_ranges(old, scan.last_row, scan.last_col)) for element, old in scan.ranges]
+    if sum(_area(new) for element, _, new in clipped if element in _EXPANDED) > MAX_RANGE_CELLS:
+        raise UnreadableInput(f"部件“{name}”中合并单元格和超链接覆盖的单元格超过 {MAX_RANGE_CELLS} 个，"
                               "不像是年度报告工作簿，已拒绝标注（校验结果不受影响）。", file=str(src))
-    covered = 0
+    if all(old == new for _, old, new in clipped):
+        return None
+    if scan.elements > MAX_CLIPPED_ELEMENTS:  # the rewrite needs the part as one tree
+        raise UnreadableInput(f"部件“{name}”有 {scan.elements} 个 XML 元素，范围又超出了用到的区域，"
+                              f"超过可以安全改写的 {MAX_CLIPPED_ELEMENTS} 个，已拒绝标注（校验结果不受影响）。",
+                              file=str(src))
+    root = etree.fromstring(data, xlsx._parser())
     for el in list(root.iter()):
         attr = RANGE_ATTRIBUTES.get(_local(el))
         if attr is None or el.get(attr) is None:
             continue
-        old = el.get(attr)
-        new = clip_ranges(old, last_row, last_col)
-        if new != old:
-            changed = True
-            if new:
-                el.set(attr, new)
-            else:
-                el.getparent().remove(el)
-                continue
-        if _local(el) in _EXPANDED:
-            covered += _area(new)
-    if covered > MAX_RANGE_CELLS:
-        raise UnreadableInput(f"部件“{name}”中合并单元格和超链接覆盖的单元格超过 {MAX_RANGE_CELLS} 个，"
-                              "不像是年度报告工作簿，已拒绝标注（校验结果不受影响）。", file=str(src))
-    if not changed:
-        return None
+        new = clip_ranges(el.get(attr), scan.last_row, scan.last_col)
+        if not new:
+            el.getparent().remove(el)
+        elif new != el.get(attr):
+            el.set(attr, new)
     for el in root.iter():  # keep the counts Excel reads in step with what is left
         if _local(el) in ("mergeCells", "dataValidations") and el.get("count") is not None:
             el.set("count", str(len(el)))

@@ -16,8 +16,9 @@ import openpyxl
 import pytest
 
 from giar_xl.annotate import annotate
-from giar_xl.bounded import MAX_RANGE_CELLS, MAX_STYLE_RECORDS, clip_ranges
+from giar_xl.bounded import MAX_CLIPPED_ELEMENTS, MAX_RANGE_CELLS, MAX_STYLE_RECORDS, clip_ranges
 from giar_xl.errors import UnreadableInput
+from giar_xl.xlsx import MAX_CELLS_PER_SHEET
 
 from hostile_helpers import TIME_LIMIT, T3, T3_PART, parts_of, run_capped, sha, workbook_bytes, zip_parts
 
@@ -111,22 +112,32 @@ def test_sparse_sheet_with_a_huge_merge_is_refused(good, tmp_path):
     assert not out.exists()
 
 
-def test_formatted_empty_rows_are_dropped_or_refused(good, tmp_path):
+def test_formatted_rows_are_capped(good, tmp_path):
     """A height set on 580,000 empty rows (a 1.4 MB file) took 1 GB and 36 s in openpyxl."""
     rows = "".join(f'<row r="{i}" ht="20" customHeight="1"/>' for i in range(100, 580_000))
     src = tmp_path / "空行.xlsx"
     src.write_bytes(with_sheet(good, lambda s: s.replace("</sheetData>", rows + "</sheetData>")))
     out = tmp_path / "标注.xlsx"
     code, text, seconds = run_capped("validate", src, "--annotate", out)
-    assert code in (0, 1) and "Traceback" not in text and seconds < TIME_LIMIT, (text, seconds)
-    assert openpyxl.load_workbook(out)[T3].max_row < 100
-    # the same rows among cells at both ends of the sheet cannot be dropped: refused
-    far = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>远</t></is></c></row>'
-    src.write_bytes(with_sheet(good, lambda s: s.replace("</sheetData>", rows + far + "</sheetData>")))
-    out.unlink()
-    code, text, seconds = run_capped("validate", src, "--annotate", out)
-    assert code == 2 and "行" in text and "Traceback" not in text and seconds < TIME_LIMIT, (text, seconds)
+    assert code == 2 and str(MAX_CELLS_PER_SHEET) in text and "行" in text, text
+    assert "Traceback" not in text and seconds < TIME_LIMIT, (text, seconds)
     assert not out.exists()
+    # a few thousand formatted rows are an ordinary sheet
+    rows = "".join(f'<row r="{i}" ht="20" customHeight="1"/>' for i in range(100, 5_000))
+    src.write_bytes(with_sheet(good, lambda s: s.replace("</sheetData>", rows + "</sheetData>")))
+    annotate(src, [], out)
+    assert openpyxl.load_workbook(out)[T3].row_dimensions[4000].height == 20
+
+
+def test_a_huge_sheet_is_not_parsed_whole_to_clip_it(good, tmp_path):
+    """Within validate's tag limit, a sheet of 500,000 elements is still a 400 MB tree: refused."""
+    filler = "<x/>" * 500_000
+    src = tmp_path / "大表.xlsx"
+    src.write_bytes(with_sheet(good, lambda s: HOSTILE["merge"](s).replace("<sheetData>", filler + "<sheetData>")))
+    out = tmp_path / "标注.xlsx"
+    code, text, seconds = run_capped("validate", src, "--annotate", out)
+    assert code == 2 and str(MAX_CLIPPED_ELEMENTS) in text, text
+    assert "Traceback" not in text and seconds < TIME_LIMIT, (text, seconds)
 
 
 def style_bloat(good: bytes, n: int) -> bytes:

@@ -28,7 +28,7 @@ def mb(n: int) -> str:
     mb(xlsx.MAX_FILE_BYTES), mb(xlsx.MAX_PART_BYTES), mb(xlsx.MAX_TOTAL_BYTES),
     f"{xlsx.MAX_CELLS_PER_SHEET} 个", f"{xlsx.MAX_TAGS_PER_PART} 个", mb(MAX_JSON_BYTES), mb(MAX_IMPORT_BYTES),
     f"{units.MAX_UNITS} 个单位", f"{units.MAX_NAME_CHARS} 个字符",
-    f"{bounded.MAX_STYLE_RECORDS} 个", f"{bounded.MAX_RANGE_CELLS} 个",
+    f"{bounded.MAX_STYLE_RECORDS} 个", f"{bounded.MAX_RANGE_CELLS} 个", f"{bounded.MAX_CLIPPED_ELEMENTS} 个",
 ])
 def test_doc_states_each_limit(stated):
     assert stated in DOC
