@@ -16,7 +16,7 @@ from defusedxml import DefusedXmlException
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import xlsx
+from .bounded import bounded_package
 from .errors import GiarError, UnreadableInput
 from .fileio import check_writable, write_bytes
 from .layout import BINDING_SHEET
@@ -24,6 +24,7 @@ from .ooxml import reproducible
 from .results import (COLUMN_WIDTHS, COLOURED_CELL, RESULTS_SHEET, colour_plan, dump_coloured,
                       load_coloured, restore_colour, result_rows)
 from .safety import write_value
+from .text import readable_path
 
 
 def check_target(source: str | Path, output: str | Path, force: bool) -> None:
@@ -40,9 +41,10 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
              force: bool = False) -> Path:
     src, out = Path(source), Path(output)
     check_target(src, out, force)
-    _bounded(src)
+    package = bounded_package(src)  # validate's limits, clipped ranges, capped styles
     try:
-        wb = openpyxl.load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+        wb = openpyxl.load_workbook(src if package is None else io.BytesIO(package),
+                                    keep_vba=src.suffix.lower() == ".xlsm")
     except Exception as e:  # openpyxl raises many types on damaged files
         if isinstance(e, DefusedXmlException) or isinstance(e.__cause__, DefusedXmlException):
             raise UnreadableInput("工作簿中含有 DTD/实体声明，这不是正常的工作簿内容，已拒绝标注。",
@@ -61,7 +63,7 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
     if RESULTS_SHEET in wb.sheetnames:
         del wb[RESULTS_SHEET]
     ws = wb.create_sheet(RESULTS_SHEET)
-    for r, row in enumerate(result_rows(findings, src.name), start=1):
+    for r, row in enumerate(result_rows(findings, readable_path(src.name)), start=1):
         for c, value in enumerate(row, start=1):
             cell = ws.cell(r, c)
             if isinstance(value, str) and value.startswith("=HYPERLINK("):
@@ -81,34 +83,3 @@ def annotate(source: str | Path, findings: Sequence[Any], output: str | Path, *,
 
 def _fill(cell: Any, colour: str | None) -> None:
     cell.fill = PatternFill("solid", fgColor=colour.lstrip("#")) if colour else PatternFill(None)
-
-
-def _bounded(src: Path) -> None:
-    """Refuse what would make openpyxl inflate or parse without limit, before it opens the file.
-
-    The strict reader bounds the parts it reads (and refuses DTDs and sheets with too many
-    cells); openpyxl also inflates the parts the reader skips (theme, drawings, comments),
-    so their declared sizes, which zipfile never exceeds when inflating, are bounded too.
-    """
-    xlsx.load(src)
-    import zipfile
-
-    with zipfile.ZipFile(src) as zf:
-        total = 0
-        for info in zf.infolist():
-            if info.file_size > xlsx.MAX_PART_BYTES:
-                raise UnreadableInput(f"部件“{info.filename}”解压后超过 {xlsx.MAX_PART_BYTES // 2**20} MB，"
-                                      "已拒绝标注（可能是压缩炸弹）。", file=str(src))
-            total += info.file_size
-            # a large part the strict reader skips (theme, drawing) is still one tree in openpyxl
-            if info.file_size > 2**20 and info.filename.endswith((".xml", ".rels", ".vml")):
-                try:
-                    tags = zf.read(info.filename).count(b"<")
-                except Exception:  # damaged member: openpyxl's own error says so below
-                    continue
-                if tags > xlsx.MAX_TAGS_PER_PART:
-                    raise UnreadableInput(f"部件“{info.filename}”的 XML 标记超过 {xlsx.MAX_TAGS_PER_PART} 个，"
-                                          "已拒绝标注。", file=str(src))
-        if total > xlsx.MAX_TOTAL_BYTES:
-            raise UnreadableInput(f"工作簿解压后超过 {xlsx.MAX_TOTAL_BYTES // 2**20} MB，已拒绝标注。",
-                                  file=str(src))

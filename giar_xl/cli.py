@@ -15,6 +15,7 @@ import sys
 import click
 
 from . import __version__
+from .click_zh import ChineseGroup, chinese, render_error
 from .errors import GiarError
 
 # command name → module in giar_xl.commands
@@ -28,14 +29,17 @@ COMMANDS = {
     "diff": "diff",
     "demo": "demo",
     "serve": "serve",
+    "schema": "schema",
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(ChineseGroup):
+    """Commands load when they run; every one gets the Chinese help and errors of ChineseGroup."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+    def lookup_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMANDS.get(name)
         if module is None:
             return None
@@ -43,25 +47,36 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="giar-xl")
+@click.version_option(__version__, prog_name="giar-xl", help="显示版本号并退出。",
+                      message="%(prog)s 版本 %(version)s")
 def cli() -> None:
-    """政府信息公开工作年度报告工具：生成标准工作簿、校验、导出发布格式。"""
+    """政府信息公开工作年度报告工具：生成标准工作簿、校验、导出发布格式。
+
+    每个命令的用法：giar-xl 命令 -h，如 giar-xl validate -h。
+
+    \b
+    示例：
+      giar-xl template -o 报告.xlsx --agency 某某镇人民政府 --year 2025
+      giar-xl validate 报告.xlsx
+      giar-xl export 报告.xlsx --to html --to docx
+    """
 
 
 def main(argv: list[str] | None = None) -> None:
-    try:
-        # commands end with ctx.exit(code); in non-standalone mode click returns that code
-        rv = cli.main(args=argv, prog_name="giar-xl", standalone_mode=False)
-    except GiarError as e:
-        click.echo(f"错误：{e}", err=True)
-        sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        click.echo("已中止。", err=True)
-        sys.exit(2)
-    except click.ClickException as e:
-        e.show()
-        sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("已中止。", err=True)
-        sys.exit(2)
+    with chinese():
+        try:
+            # commands end with ctx.exit(code); in non-standalone mode click returns that code
+            rv = cli.main(args=argv, prog_name="giar-xl", standalone_mode=False)
+        except GiarError as e:
+            click.echo(f"错误：{e}", err=True)
+            sys.exit(e.exit_code)
+        except click.exceptions.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(2)
+        except click.ClickException as e:
+            click.echo(render_error(e, program="giar-xl"), err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("已中止。", err=True)
+            sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)

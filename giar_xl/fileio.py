@@ -9,32 +9,67 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .errors import GiarError, OutputExists
-
-
-_OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-               errno.EROFS: "磁盘或文件夹只读", errno.ENOTDIR: "路径中有一段不是文件夹",
-               errno.ENAMETOOLONG: "文件名太长", errno.EINVAL: "文件名含有不允许的字符"}
+from .errors import GiarError, OutputExists, os_reason
 
 
 def write_error(e: OSError, path: str | os.PathLike) -> GiarError:
     """A failed write (full disk, read-only folder, bad name) as a Chinese message (exit 2)."""
-    reason = _OS_REASONS.get(e.errno, e.strerror or str(e))
-    return GiarError(f"无法写入（{reason}），已有文件未改动。", file=str(path))
+    return GiarError(f"无法写入（{os_reason(e, writing=True)}），已有文件未改动。", file=str(path))
 
 
-def check_writable(path: str | os.PathLike, force: bool) -> Path:
+def _nearest_existing(path: Path) -> Path:
+    for p in (path, *path.parents):
+        if p.exists():
+            return p
+    return Path(".")
+
+
+def check_folder(folder: str | os.PathLike, *, create_ok: bool = False) -> Path:
+    """Refuse a folder that outputs cannot go into, before anything is written.
+
+    One rule for every command: an output goes into an existing folder; a folder the
+    clerk names as the output (``distribute -o 下发``) may itself be new (``create_ok``),
+    but its parent must exist. A missing folder further up is a typo far more often than
+    a wish, so giar-xl never creates a chain of folders.
+    """
+    f = Path(folder) if str(folder) else Path(".")
+    if f.is_dir():
+        return f
+    if f.exists():  # a file (or a device) where the output folder should be
+        raise GiarError("输出路径是一个文件，应是文件夹。", file=str(f))
+    there = _nearest_existing(f)
+    if not there.is_dir():  # a file further up the path
+        raise write_error(NotADirectoryError(errno.ENOTDIR, "not a directory"), f)
+    if create_ok and f.parent == there:
+        return f
+    missing = f.parent if create_ok else f
+    raise GiarError("文件夹不存在，未写入任何文件。请先新建这个文件夹，或检查路径是否写错"
+                    "（giar-xl 不会自动新建多层文件夹）。", file=str(missing))
+
+
+def make_folder(folder: str | os.PathLike) -> Path:
+    """Create the output folder named by the clerk (only the last level; see check_folder)."""
+    f = check_folder(folder, create_ok=True)
+    try:
+        f.mkdir(exist_ok=True)
+    except OSError as e:
+        raise write_error(e, f) from None
+    return f
+
+
+def check_writable(path: str | os.PathLike, force: bool, *, new_folder: bool = False) -> Path:
+    """Refuse an output file that exists (unless ``force``), is a folder, or has no folder to go in.
+
+    ``new_folder``: the file's folder is an output folder the command creates (make_folder).
+    """
     p = Path(path)
+    if p.is_dir():
+        raise GiarError("输出路径是一个文件夹，不能写成文件。", file=str(p))
     if p.exists() and not force:
         raise OutputExists(str(p))
-    if p.exists() and p.is_dir():
-        raise GiarError("输出路径是一个文件夹，不能写成文件。", file=str(p))
-    parent = p.parent if str(p.parent) else Path(".")
-    try:
-        if not parent.exists():
-            parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise write_error(e, p) from None
+    if p.parent.exists() and not p.parent.is_dir():
+        raise write_error(NotADirectoryError(errno.ENOTDIR, "not a directory"), p)
+    check_folder(p.parent, create_ok=new_folder)
     return p
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import GiarError, UnreadableInput
+from .errors import GiarError, UnreadableInput, os_reason
 from .spec import DEFAULT_FORMAT, FORMATS, FormatSpec
+from .text import fix_surrogates
 
 Number = int | float
 RawValue = Number | str | None
@@ -117,6 +118,7 @@ class Report:
     def from_json(cls, doc: Any, *, source: str | None = None) -> Report:
         from .schema import validate_report_json
 
+        doc = _fix_strings(doc)
         validate_report_json(doc, source=source)
         spec = FORMATS[doc["format"]]
         texts = {p.id: "" for s in spec.sections for p in s.parts}
@@ -131,6 +133,16 @@ class Report:
                    source=source)
 
 
+def _fix_strings(doc: Any) -> Any:
+    """The document with lone UTF-16 halves ("\\ud83d" in JSON) in any string made printable."""
+    try:
+        text = json.dumps(doc, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):  # not JSON-shaped: the schema check says why
+        return doc
+    fixed = fix_surrogates(text)
+    return doc if fixed is text else json.loads(fixed)
+
+
 # a report's JSON is some 30 KB; far larger is the wrong file (docs/limits.md)
 MAX_JSON_BYTES = 20 * 1024 * 1024
 
@@ -143,7 +155,7 @@ def load_json_report(path: str | Path) -> Report:
                                   file=str(p))
         raw = p.read_bytes()
     except OSError as e:
-        raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
+        raise UnreadableInput(f"无法读取（{os_reason(e)}）。", file=str(p)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -12,7 +12,11 @@ import jsonschema
 from .errors import GiarError
 from .spec import DEFAULT_FORMAT, FormatSpec
 
+# the published copy at the top of the repository, and the copy installed with the package
+# (package data: ``giar-xl schema`` prints it); scripts/build_templates.py writes both
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+PACKAGED_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+SCHEMA_FILES = {"report": "report.schema.json", "findings": "findings.schema.json"}
 REPORT_SCHEMA_ID = "https://giar-xl.example/schemas/report.schema.json"
 
 
@@ -112,7 +116,15 @@ def render_schemas() -> dict[str, str]:
             for name, fn in SCHEMAS.items()}
 
 
-def write_schemas(directory: Path = SCHEMA_DIR) -> None:
-    directory.mkdir(exist_ok=True)
-    for name, text in render_schemas().items():
-        (directory / name).write_text(text, "utf-8")
+def write_schemas(directories: tuple[Path, ...] = (SCHEMA_DIR, PACKAGED_SCHEMA_DIR)) -> None:
+    for directory in directories:
+        directory.mkdir(exist_ok=True)
+        for name, text in render_schemas().items():
+            (directory / name).write_text(text, "utf-8")
+
+
+def packaged_schema(name: str) -> str:
+    """The installed copy of a schema ("report" or "findings"), as text."""
+    from importlib.resources import files
+
+    return files("giar_xl").joinpath("schemas", SCHEMA_FILES[name]).read_text("utf-8")

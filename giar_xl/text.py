@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 
@@ -14,6 +15,9 @@ _ITEM_NUMBER = re.compile(r"^(\d+)[、.．]")
 # characters XML 1.0 (and so xlsx, docx, HTML) cannot carry; a paste from Word or a web
 # page can bring them, and they have no glyph
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# UTF-16 halves: a pair is one character outside the BMP (an emoji, a rare CJK character);
+# a lone half is damage no UTF-8 output can carry
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -32,6 +36,51 @@ def normalise_label(text: str | None) -> str:
 
 def strip_control(text: str) -> str:
     return _CONTROL.sub("", text)
+
+
+def fix_surrogates(text: str) -> str:
+    """Join UTF-16 surrogate pairs into their character; replace a lone half with U+FFFD.
+
+    The OOXML escape writes a character outside the BMP as two escapes (``_xD83D__xDE00_``),
+    and JSON as two ``\\u`` escapes; decoded one by one they are two lone surrogates.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def decode_escaped(text: str) -> str:
+    """Text whose bytes were not UTF-8, as Python hands it over (``surrogateescape``), decoded.
+
+    A name from a Chinese-Windows zip, or a word typed in a GBK console, is GBK: each run is
+    decoded as UTF-8, else as GBK (GB18030), else with U+FFFD for what is left.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:  # not from the file system: a lone half in typed text
+        return fix_surrogates(text)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
+
+
+def readable_path(path: str | os.PathLike) -> str:
+    """A path as a person should read it, for messages and for text written into outputs.
+
+    Each part of the path is decoded on its own (``decode_escaped``): the folders may be
+    UTF-8 and the file name GBK. The path itself stays as it was for opening the file.
+    """
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if not _SURROGATE.search(text):
+        return text
+    return "/".join(decode_escaped(part) for part in text.split("/"))
 
 
 def parse_date(value: object) -> dt.date | None:

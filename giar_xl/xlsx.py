@@ -21,7 +21,8 @@ from typing import Any
 
 from lxml import etree
 
-from .errors import UnreadableInput
+from .errors import UnreadableInput, os_reason
+from .text import fix_surrogates
 
 # Documented limits (docs/limits.md): far above any real report workbook.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -86,7 +87,7 @@ class _Zip:
             raise UnreadableInput("文件已损坏或不是 .xlsx 工作簿（无法作为压缩包打开）。请重新保存为 .xlsx 后再试。",
                                   file=self.path) from None
         except OSError as e:
-            raise UnreadableInput(f"无法读取：{e.strerror or e}", file=self.path) from None
+            raise UnreadableInput(f"无法读取（{os_reason(e)}）。", file=self.path) from None
         self.names = {i.filename for i in self.zf.infolist()}
 
     def read(self, name: str) -> bytes | None:
@@ -142,7 +143,7 @@ def sniff(path: Path) -> None:
             head = fh.read(8)
             probe = head + fh.read(2 * 1024 * 1024) if head.startswith(b"\xd0\xcf\x11\xe0") else head
     except OSError as e:
-        raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(path)) from None
+        raise UnreadableInput(f"无法读取（{os_reason(e)}）。", file=str(path)) from None
     if size == 0:
         raise UnreadableInput("文件是空的（0 字节），可能没有保存成功，请重新保存后提交。", file=str(path))
     if size > MAX_FILE_BYTES:
@@ -165,7 +166,8 @@ def _text(el: etree._Element) -> str:
         if t.getparent().tag == M + "rPh":
             continue
         parts.append(t.text or "")
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts))
+    # a character outside the BMP is escaped as its two UTF-16 halves: join them
+    return fix_surrogates(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts)))
 
 
 def _number(text: str) -> int | float:

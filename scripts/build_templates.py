@@ -26,7 +26,7 @@ def main() -> None:
     build_xlsm(MACRO_TEMPLATE, force=True)
     for p in (TEMPLATE, MACRO_TEMPLATE, VBA_BIN):
         print(f"wrote {p.relative_to(ROOT)}")
-    print("wrote schemas/")
+    print("wrote schemas/ and giar_xl/schemas/")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Regenerate what the rule catalogue publishes: docs/rules.md and schemas/findings.schema.json.
+"""Regenerate what the rule catalogue publishes: docs/rules.md and findings.schema.json
+(schemas/ and its packaged copy giar_xl/schemas/).
 
 With --check, write nothing and exit 1 when either committed copy is stale.
 """
@@ -9,13 +10,14 @@ from __future__ import annotations
 import sys
 
 from giar_xl.checker.docs import RULES_DOC, render_rules_doc
-from giar_xl.schema import SCHEMA_DIR, render_schemas
+from giar_xl.schema import PACKAGED_SCHEMA_DIR, SCHEMA_DIR, render_schemas
 
 SCHEMA = "findings.schema.json"
 
 
 def main(argv: list[str]) -> int:
-    wanted = {RULES_DOC: render_rules_doc(), SCHEMA_DIR / SCHEMA: render_schemas()[SCHEMA]}
+    wanted = {RULES_DOC: render_rules_doc(), SCHEMA_DIR / SCHEMA: render_schemas()[SCHEMA],
+              PACKAGED_SCHEMA_DIR / SCHEMA: render_schemas()[SCHEMA]}
     stale = [p for p, text in wanted.items() if not p.exists() or p.read_text("utf-8") != text]
     if "--check" in argv:
         for p in stale:

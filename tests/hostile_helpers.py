@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -147,3 +150,25 @@ ADVICE = {
     "改名的xls.xlsx": "另存为",
     "有密码.xlsx": "密码",
 }
+
+
+# ------------------------------------------------------------------ bounded children
+MEMORY_CAP = 768 * 2**20  # address space of the child: a few times what a normal run needs
+TIME_LIMIT = 15.0  # seconds per command, child start-up included (2 shared cores)
+CAPPED_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
+from giar_xl.cli import main
+main(sys.argv[1:])
+"""
+
+
+def run_capped(*args) -> tuple[int, str, float]:
+    """``giar-xl ARGS`` in a child whose address space is capped: (exit code, output, seconds).
+
+    An unbounded run ends in MemoryError there instead of swapping the machine.
+    """
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", CAPPED_CHILD.format(cap=MEMORY_CAP), *map(str, args)],
+                          capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start

@@ -58,6 +58,7 @@ def test_json_export_onto_its_own_input_is_refused(report_json, capsys):
 
 def test_json_export_is_valid_and_reads_back(report_json, tmp_path, capsys):
     out = tmp_path / "out" / "data.json"
+    out.parent.mkdir()  # an output file's folder must exist (tests/test_robust_outputs.py)
     code, _, _ = run(["export", str(report_json), "--to", "json", "-o", str(out)], capsys)
     assert code == 0
     back = load_json_report(out)  # validates against the schema

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from giar_xl import xlsx
+from giar_xl import bounded, xlsx
 from giar_xl.county import units
 from giar_xl.errors import UnreadableInput
 from giar_xl.importer import MAX_IMPORT_BYTES
@@ -31,6 +31,7 @@ def mb(n: int) -> str:
     f"{xlsx.MAX_CELLS_PER_SHEET} 个", f"{xlsx.MAX_TAGS_PER_PART} 个", mb(MAX_JSON_BYTES), mb(MAX_IMPORT_BYTES),
     f"{units.MAX_UNITS} 个单位", f"{units.MAX_NAME_CHARS} 个字符",
     f"{MAX_PDF_PAGES} 页", f"每个部件 {mb(DOCX_PART_BYTES)}", f"全部 {mb(DOCX_TOTAL_BYTES)}",
+    f"{bounded.MAX_STYLE_RECORDS} 个", f"{bounded.MAX_RANGE_CELLS} 个", f"{bounded.MAX_CLIPPED_ELEMENTS} 个",
 ])
 def test_doc_states_each_limit(stated):
     assert stated in DOC

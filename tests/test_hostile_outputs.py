@@ -54,6 +54,7 @@ def folder(tmp_path_factory):
     r.values["t2.regulation.repealed"] = "=1+1"  # a formula typed as text in a number cell
     build_workbook(d / "this.xlsx", r)
     (d / "this.json").write_text(r.dumps(), "utf-8")
+    (d / "<b>粗体<").mkdir()  # the "/" of "</b>" makes a folder: outputs never create one
     build_workbook(d / "<b>粗体</b>.xlsx", hostile_report(10, agency="=cmd|' /C calc'!A0"))
     return d
 
@@ -170,6 +171,32 @@ def test_aggregate_status_sheet_holds_no_formula(folder, tmp_path):
     values = [c.value for c in status.cells.values()]
     assert "=cmd|' /C calc'!A0" in values  # the unit's name, as text
     assert_only_template_formulas(out, extra_sheets=("汇总情况",))
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_names_given_on_the_command_line_or_in_the_units_list_stay_text(folder, tmp_path, payload):
+    """aggregate --name, template --agency and the units list's fields are the clerk's text (issue 15)."""
+    import csv
+
+    out = tmp_path / "county.xlsx"
+    code, o, e = run_cli("aggregate", folder / "this.xlsx", "-o", out, "--force", "--name", payload)
+    assert code in (0, 1), o + e
+    status = xlsx.load(out).sheets["汇总情况"]
+    assert not [a for a, c in status.cells.items() if c.formula]
+    assert any(isinstance(c.value, str) and c.value.startswith(payload) for c in status.cells.values())
+    assert_only_template_formulas(out, extra_sheets=("汇总情况",))
+
+    book = tmp_path / "t.xlsx"
+    assert run_cli("template", "-o", book, "--agency", payload, "--year", "2025")[0] == 0
+    assert_only_template_formulas(book)
+
+    units = tmp_path / "名单.csv"
+    with units.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["单位名称", "单位编码", "上年名称"], [payload, payload, payload]])
+    code, o, e = run_cli("distribute", units, "--year", "2025", "-o", tmp_path / "下发")
+    assert code == 0, o + e
+    (made,) = (tmp_path / "下发").iterdir()
+    assert_only_template_formulas(made)
 
 
 def test_annotate_results_sheet_formulas_are_only_its_links(folder, tmp_path):

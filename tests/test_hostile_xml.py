@@ -7,7 +7,6 @@ of a million rows, would end in a MemoryError traceback and fail the test.
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import time
@@ -22,11 +21,10 @@ from giar_xl.errors import UnreadableInput
 from giar_xl.xlsx import MAX_CELLS_PER_SHEET, MAX_PART_BYTES, MAX_TAGS_PER_PART
 
 from conftest import run_cli
-from hostile_helpers import (MAIN_NS, T3, T3_PART, billion_laughs, external_entity, million_rows, parts_of,
-                             sha, with_part, workbook_bytes, write_zip_bomb)
+from hostile_helpers import (MAIN_NS, MEMORY_CAP, T3, T3_PART, TIME_LIMIT, billion_laughs, external_entity,
+                             million_rows, parts_of, run_capped, sha, with_part, workbook_bytes,
+                             write_zip_bomb)
 
-MEMORY_CAP = 768 * 2**20  # address space of the child: a few times what a normal run needs
-TIME_LIMIT = 15.0  # seconds per command, child start-up included (2 shared cores)
 BOMB_INFLATED = 2 * 2**30  # the sheet inflates to 2 GiB
 SECRET = "root:x:0:0"  # what /etc/passwd would leak
 
@@ -51,21 +49,6 @@ def bombs(tmp_path_factory, good):
     room = MAX_PART_BYTES - len(head) - len(tail)
     empty.write_bytes(with_part(good, T3_PART, head + b"<x/>" * (room // 4) + tail, level=9))
     return {"bomb": bomb, "rows": rows, "elements": empty}
-
-
-CHILD = """
-import resource, sys
-resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
-from giar_xl.cli import main
-main(sys.argv[1:])
-"""
-
-
-def run_capped(*args) -> tuple[int, str, float]:
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(cap=MEMORY_CAP), *map(str, args)],
-                          capture_output=True, text=True, timeout=120)
-    return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - start
 
 
 ANNOTATE_CHILD = """

@@ -50,7 +50,11 @@ def _report(seed: int, agency: str, year: int, texts: dict[str, str], published:
 def reports(draw) -> Report:
     spec = Report.empty().spec
     # every part filled: a section with one titled part prints no sub-head (see export.common)
-    texts = {p.id: draw(PARAGRAPHS) for s in spec.sections for p in s.parts}
+    # a first line that is the part's own label is the sub-head the clerk typed, dropped on
+    # export by design (export.common._strip_own_subhead)
+    texts = {p.id: draw(PARAGRAPHS.filter(lambda t, label=p.label: not label or
+                                          not t.split("\n")[0].startswith(label)))
+             for s in spec.sections for p in s.parts}
     published = draw(st.one_of(st.none(), st.dates().map(lambda d: f"{2022 + d.year % 5}-"
                                                                     f"{d.month:02d}-{d.day:02d}")))
     return _report(draw(st.integers(0, 10_000)), draw(AGENCY), draw(st.integers(2021, 2030)),

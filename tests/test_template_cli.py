@@ -85,6 +85,12 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     for suffix in (".xlsx", ".html", ".docx", ".txt"):
         assert (tmp_path / "demo" / f"史庄镇-2024{suffix}").stat().st_size > 0
     assert "错误 0 处" in stdout
-    # a second run does not overwrite without --force
-    assert run_cli("demo", "-o", tmp_path / "demo")[0] == 2
-    assert run_cli("demo", "-o", tmp_path / "demo", "--force")[0] == 0
+    # a second run replaces its own files, and says so (issue 15)
+    code, stdout, err = run_cli("demo", "-o", tmp_path / "demo")
+    assert code == 0 and "覆盖" in stdout, stdout + err
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == sorted(
+        f"史庄镇-2024{s}" for s in (".xlsx", ".html", ".docx", ".json", ".txt"))
+
+
+def test_demo_folder_is_ignored_by_git():
+    assert "giar-demo/" in (ROOT / ".gitignore").read_text("utf-8").splitlines()

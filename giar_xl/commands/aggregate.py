@@ -12,13 +12,14 @@ from ..county.overview import county_workbook, html_path_for, overview_html
 from ..county.units import read_units
 from ..errors import GiarError
 from ..fileio import check_writable, write_bytes, write_text
+from ..text import readable_path
 
 SHOWN = 30
 
 
 @click.command("aggregate")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True),
-                metavar="FILES_OR_DIR...")
+                metavar="文件或文件夹...")
 @click.option("--units", "units_file", type=click.Path(dir_okay=False),
               help="单位名单（CSV 或 .xlsx）：据此列出未交的单位")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
@@ -38,6 +39,10 @@ def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None
     无法读取的文件不会中断汇总，会列出原因。
 
     退出码：0 全部单位已交且无错误；1 有单位未交、有错误或未计入；2 有文件无法读取。
+
+    \b
+    示例：
+      giar-xl aggregate 回收/ --units 单位名单.csv -o 全县汇总.xlsx
     """
     out = Path(output)
     if out.suffix.lower() != ".xlsx":
@@ -52,8 +57,8 @@ def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None
     write_bytes(out, county_workbook(report, agg), force=force)
     write_text(html, overview_html(report, agg), force=force)
 
-    click.echo(f"已汇总 {agg.totals.units} 个单位（{agg.year or '年度未知'} 年度）：{out}")
-    click.echo(f"概览页：{html}")
+    click.echo(f"已汇总 {agg.totals.units} 个单位（{agg.year or '年度未知'} 年度）：{readable_path(out)}")
+    click.echo(f"概览页：{readable_path(html)}")
     for state in (REFUSED, FORCED, OTHER_YEAR, DUPLICATE, UNREADABLE, MISSING):
         rows = [r for r in agg.rows if r.state == state]
         if not rows:

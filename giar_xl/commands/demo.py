@@ -2,39 +2,53 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
 from ..examples import load_example
 from ..export import FORMAT_NAMES, SUFFIXES, export_report
-from ..fileio import write_bytes
+from ..fileio import make_folder, write_bytes
 from ..reader import read_workbook
 from ..template import build_workbook
+from ..text import readable_path
+
+
+STEM = "史庄镇-2024"
+DEMO_FORMATS = ("html", "docx", "json", "txt")  # what needs no other program
 
 
 @click.command("demo")
 @click.option("-o", "--output", "output", default="giar-demo", show_default=True,
               type=click.Path(file_okay=False), help="输出文件夹")
-@click.option("--force", is_flag=True, help="覆盖文件夹中已有的输出")
+@click.option("--force", is_flag=True, hidden=True)  # kept for old scripts: the demo always replaces its files
 @click.pass_context
 def command(ctx: click.Context, output: str, force: bool) -> None:
-    """演示：用内置的史庄镇 2024 年报告生成工作簿、读回、校验并导出。"""
+    """演示：用内置的史庄镇 2024 年报告生成工作簿、读回、校验并导出。
+
+    再次运行时覆盖上次演示生成的文件（只覆盖这几个文件，文件夹中的其他文件不动）。
+
+    \b
+    示例：
+      giar-xl demo -o 演示/
+    """
     from ..checker import CheckResult, check, render_text
 
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
-    book = out / "史庄镇-2024.xlsx"
-    build_workbook(book, load_example(), force=force)
-    click.echo(f"1. 已生成标准工作簿并填入内置报告：{book}")
+    out = make_folder(output)
+    book = out / f"{STEM}.xlsx"
+    targets = [book] + [out / f"{STEM}{SUFFIXES[fmt]}" for fmt in DEMO_FORMATS]
+    again = [p for p in targets if p.exists()]
+    if again:
+        click.echo(f"文件夹 {readable_path(out)} 中已有上次演示的文件，这次覆盖它们（其他文件不动）。")
+    build_workbook(book, load_example(), force=True)
+    click.echo(f"1. 已生成标准工作簿并填入内置报告：{readable_path(book)}")
     report = read_workbook(book)
     click.echo("2. 已从工作簿读回全部数字和文字。")
     findings = check(report)
     click.echo("3. 校验结果：")
-    click.echo(render_text(CheckResult(file=str(book), findings=findings)).rstrip())
-    for fmt in ("html", "docx", "json", "txt"):
-        target = out / f"史庄镇-2024{SUFFIXES[fmt]}"
-        write_bytes(target, export_report(report, fmt), force=force)
-        click.echo(f"4. 已导出{FORMAT_NAMES[fmt]}：{target}")
-    click.echo(f"完成。可以用 Excel/WPS 打开 {book}，用浏览器打开 {out / '史庄镇-2024.html'}。")
+    click.echo(render_text(CheckResult(file=readable_path(book), findings=findings)).rstrip())
+    for fmt, target in zip(DEMO_FORMATS, targets[1:]):
+        write_bytes(target, export_report(report, fmt), force=True)
+        click.echo(f"4. 已导出{FORMAT_NAMES[fmt]}：{readable_path(target)}")
+    click.echo(f"完成。可以用 Excel/WPS 打开 {readable_path(book)}，"
+               f"用浏览器打开 {readable_path(out / (STEM + '.html'))}。")
     ctx.exit(0)

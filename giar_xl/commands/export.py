@@ -8,10 +8,7 @@ and each file is written atomically, so a failure leaves no half-written file.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -19,9 +16,10 @@ import click
 from .. import __version__
 from ..errors import GiarError
 from ..export import FORMAT_NAMES, FORMATS, SUFFIXES, export_report
-from ..fileio import check_writable, write_bytes
+from ..fileio import check_writable, make_folder, write_bytes
 from ..inputs import load_report
 from ..report import Report
+from ..text import readable_path
 
 ALIASES = {"word": "docx", "doc": "docx", "text": "txt", "htm": "html", "网页": "html",
            "文本": "txt"}
@@ -45,6 +43,19 @@ def parse_formats(values: tuple[str, ...]) -> list[str]:
     return out
 
 
+def output_folder(output: str | None, formats: list[str]) -> Path | None:
+    """The folder -o names (created if only its last level is missing), or None for a file."""
+    if output is None:
+        return None
+    out = Path(output)
+    if (len(formats) > 1 or out.is_dir() or output.endswith(("/", os.sep))
+            or not out.suffix):
+        if out.exists() and not out.is_dir():
+            raise GiarError("导出多种格式时 -o 应是文件夹，但这是一个已有的文件。", file=str(out))
+        return out
+    return None
+
+
 def output_paths(source: Path, output: str | None, formats: list[str]) -> dict[str, Path]:
     """Where each format goes.
 
@@ -56,12 +67,9 @@ def output_paths(source: Path, output: str | None, formats: list[str]) -> dict[s
     if output is None:
         return {f: source.with_name(stem + SUFFIXES[f]) for f in formats}
     out = Path(output)
-    as_dir = (len(formats) > 1 or out.is_dir() or output.endswith(("/", os.sep))
-              or not out.suffix)
-    if as_dir:
-        if out.exists() and not out.is_dir():
-            raise GiarError("导出多种格式时 -o 应是文件夹，但这是一个已有的文件。", file=str(out))
-        return {f: out / (stem + SUFFIXES[f]) for f in formats}
+    folder = output_folder(output, formats)
+    if folder is not None:
+        return {f: folder / (stem + SUFFIXES[f]) for f in formats}
     fmt = formats[0]
     if out.suffix.lower() != SUFFIXES[fmt]:
         raise GiarError(f"输出文件的扩展名应为 {SUFFIXES[fmt]}（导出格式 {fmt}），实为 {out.suffix}。",
@@ -74,22 +82,7 @@ def run_checker(report: Report) -> tuple[list, str]:
     from ..checker import CheckResult, check, render_text
 
     findings = check(report)
-    return findings, render_text(CheckResult(file=report.source or "", findings=findings))
-
-
-_OS_REASONS = {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-               errno.EROFS: "磁盘或文件夹只读", errno.ENOTDIR: "路径中有一段不是文件夹",
-               errno.ENAMETOOLONG: "文件名太长"}
-
-
-@contextlib.contextmanager
-def _writing(path: Path) -> Iterator[None]:
-    """A full disk or a read-only folder becomes a Chinese message (exit 2), not a traceback."""
-    try:
-        yield
-    except OSError as e:
-        reason = _OS_REASONS.get(e.errno, e.strerror or str(e))
-        raise GiarError(f"无法写入（{reason}），已有文件未改动。", file=str(path)) from None
+    return findings, render_text(CheckResult(file=readable_path(report.source or ""), findings=findings))
 
 
 def unclean_record(findings: list) -> dict:
@@ -99,10 +92,10 @@ def unclean_record(findings: list) -> dict:
 
 
 @click.command("export")
-@click.argument("file", type=str)
+@click.argument("file", type=click.Path(), metavar="报告文件")
 @click.option("--to", "formats", multiple=True, metavar="格式",
-              help="导出格式：html（网页）、docx（Word）、json（数据）、txt（纯文本）；可重复或用逗号分隔")
-@click.option("-o", "--output", "output", type=str, metavar="路径",
+              help="导出格式：html 网页，docx Word 文档，json 数据，txt 纯文本；可重复，或用逗号分隔")
+@click.option("-o", "--output", "output", type=click.Path(), metavar="路径",
               help="输出文件或文件夹；省略时写在输入文件旁边，文件名相同")
 @click.option("--force", is_flag=True,
               help="覆盖已有的输出文件；报告有“错误”时仍然导出（在文件属性中注明未通过校验）")
@@ -112,6 +105,11 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
     """把填好的工作簿（或报告 JSON）导出为网页、Word、JSON 或纯文本。
 
     导出前先校验：报告有“错误”时列出错误、不导出（退出码 1）；确需发布时加 --force。
+
+    \b
+    示例：
+      giar-xl export 报告.xlsx --to html --to docx
+      giar-xl export 报告.xlsx --to html,docx,json -o 发布/
     """
     fmts = parse_formats(formats)
     source = Path(file)
@@ -121,9 +119,9 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
         if path.resolve() == source.resolve():
             raise GiarError("输出文件与输入文件相同，未导出；请用 -o 指定其他位置。", file=str(path))
     # refuse before checking or writing anything, so that a run never leaves half of its outputs
+    folder = output_folder(output, fmts)
     for path in targets.values():
-        with _writing(path):
-            check_writable(path, force)
+        check_writable(path, force, new_folder=folder is not None)
     findings, rendered = run_checker(report)
     errors = [f for f in findings if f.severity == "错误"]
     unclean = None
@@ -140,11 +138,12 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
         click.echo(f"校验：无错误，有提示 {len(findings)} 处（不影响导出）：", err=True)
         click.echo(rendered, err=True)
     rendered_files = {fmt: export_report(report, fmt, unclean=unclean) for fmt in fmts}
+    if folder is not None:
+        make_folder(folder)
     for fmt, path in targets.items():
-        with _writing(path):
-            write_bytes(path, rendered_files[fmt], force=force)
+        write_bytes(path, rendered_files[fmt], force=force)
         size = len(rendered_files[fmt])
-        click.echo(f"已导出{FORMAT_NAMES[fmt]}：{path}（{size / 1024:.1f} KB）")
+        click.echo(f"已导出{FORMAT_NAMES[fmt]}：{readable_path(path)}（{size / 1024:.1f} KB）")
     if unclean and "txt" in fmts:
         click.echo("注意：纯文本没有文件属性，无法注明未通过校验。", err=True)
     ctx.exit(0)

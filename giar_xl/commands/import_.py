@@ -7,6 +7,7 @@ import click
 from ..fileio import check_writable, write_text
 from ..importer import OldFormatReport, format_note, import_report
 from ..report import Report
+from .template import check_workbook_suffix, write_workbook
 
 
 def _echo_notes(notes: list[dict], err: bool = False) -> None:
@@ -15,11 +16,11 @@ def _echo_notes(notes: list[dict], err: bool = False) -> None:
 
 
 @click.command("import")
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path(dir_okay=False), metavar="网页或文字文件")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="输出的报告数据（.json）")
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False),
-              help="同时生成填好数据的标准工作簿（.xlsx）")
+              help="同时生成填好数据的标准工作簿（.xlsx；.xlsm 为带“校验”按钮的）")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
 @click.pass_context
 def command(ctx: click.Context, source: str, output: str, xlsx: str | None, force: bool) -> None:
@@ -27,9 +28,15 @@ def command(ctx: click.Context, source: str, output: str, xlsx: str | None, forc
 
     导入不了的内容逐条列出位置（PDF 写明第几页第几行），不会悄悄丢弃或猜测。
     扫描件（没有文字层的 PDF）不能读取。有“错误”级别的提示时退出码为 1。详见 docs/import.md。
+
+    \b
+    示例：
+      giar-xl import 上年报告.html -o 上年.json --xlsx 上年.xlsx
+      giar-xl import 上年报告.pdf -o 上年.json
     """
     check_writable(output, force)
     if xlsx:
+        check_workbook_suffix(xlsx)
         check_writable(xlsx, force)
     try:
         report = import_report(source)
@@ -41,9 +48,7 @@ def command(ctx: click.Context, source: str, output: str, xlsx: str | None, forc
     Report.from_json(report.to_json(), source=output)
     write_text(output, report.dumps(), force=force)
     if xlsx:
-        from ..template import build_workbook
-
-        build_workbook(xlsx, report, force=force)
+        write_workbook(xlsx, report, force)
     _echo_notes(notes)
     errors = sum(1 for n in notes if n["severity"] == "错误")
     hints = len(notes) - errors

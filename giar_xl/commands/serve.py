@@ -50,10 +50,15 @@ def bind(host: str, port: int) -> socket.socket:
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535),
               help="端口；0 表示由系统选一个空闲端口")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="同时处理文件的进程数，默认等于 CPU 核数")
+              help="同时处理文件的进程数，默认等于处理器核数")
 def command(host: str, port: int, workers: int | None) -> None:
     """启动校验网页服务：没有 Python 的电脑用浏览器上传工作簿即可校验，并下载带校验结果的副本和导出文件；
     Excel 工作簿的“校验”按钮也可以连到这里（见 docs/serve.md）。按 Ctrl+C 停止。
+
+    \b
+    示例：
+      giar-xl serve                         只供本机浏览器使用
+      giar-xl serve --host 0.0.0.0 --port 8765   供内网其他电脑使用
     """
     import uvicorn
 

@@ -10,11 +10,12 @@ import click
 
 from ..checker import check, render_json, render_text, summarize
 from ..checker.findings import CheckResult
-from ..county.match import PreviousResolver, expand_inputs, is_lock_file
+from ..county.match import PreviousResolver, expand_inputs, junk_reason
 from ..errors import GiarError, UnreadableInput
-from ..fileio import write_text
+from ..fileio import check_writable, write_text
 from ..inputs import load_report
 from ..report import Report
+from ..text import readable_path
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
@@ -44,13 +45,14 @@ def check_file(path: str, previous: Report | None,
     ``resolve`` picks last year's report per file (``--previous`` given a folder).
     Shared by the command line and ``giar-xl serve``.
     """
+    shown = readable_path(path)  # a GBK name from a Windows zip is shown decoded
     try:
         report = read_report(path)
     except GiarError as e:
-        return CheckResult(path, error=_reason(e))
+        return CheckResult(shown, error=_reason(e))
     if resolve is not None:
         previous = resolve(report, path)
-    return CheckResult(path, check(report, previous))
+    return CheckResult(shown, check(report, previous))
 
 
 def _with_progress(files: list[str]) -> Iterable[str]:
@@ -63,27 +65,38 @@ def _with_progress(files: list[str]) -> Iterable[str]:
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件或文件夹...")
 @click.option("--previous", "previous_path", type=click.Path(),
-              help="上年的工作簿或报告 JSON，用于跨年度衔接检查（上年结转、现行有效件数、内容雷同）；"
-                   "给文件夹时按机关名称（其次文件名）为每个文件找上年报告")
+              help="上年的工作簿或报告数据，用于检查与上年的衔接：上年结转、现行有效件数、内容雷同。"
+                   "给文件夹时，按机关名称（其次按文件名）为每个文件找上年报告")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="输出格式：text 中文文字；json 机器可读（见 schemas/findings.schema.json）")
+              show_default=True, help="输出格式：text 中文文字；json 机器可读（格式见 giar-xl schema findings）")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
 @click.option("--annotate", "annotate_path", type=click.Path(dir_okay=False),
-              help="另存一份带“校验结果”工作表、问题单元格涂色的副本（原文件不变；WPS 用户适用）")
+              help="另存一份副本：加一张“校验结果”工作表，有问题的单元格涂色；原文件不变，WPS 用户适用")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
 @click.pass_context
 def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | None, fmt: str,
             output: str | None, annotate_path: str | None, force: bool) -> None:
     """校验填好的工作簿（.xlsx/.xlsm）或报告数据（.json），一次列出全部问题。
 
+    给文件夹时逐个校验其中的文件（Excel 临时文件、Thumbs.db 等自动跳过）。
+
     退出码：0 没有错误；1 有“错误”级问题；2 用法错误或文件无法读取。
+
+    \b
+    示例：
+      giar-xl validate 报告.xlsx --previous 上年报告.xlsx
+      giar-xl validate 回收/ --previous 上年/
     """
+    if output:
+        check_writable(output, force)  # before a long batch, not after it
     resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
     previous = read_report(previous_path) if previous_path and resolve is None else None
-    # folders are checked file by file (Excel's "~$" lock files left out)
-    paths = [str(f) for f in expand_inputs(files) if not is_lock_file(f)] or list(files)
+    # folders are checked file by file; what Excel, Word and the system leave there is skipped
+    found = expand_inputs(files)
+    skipped = [f for f in found if junk_reason(f)]
+    paths = [str(f) for f in found if not junk_reason(f)] or list(files)
     if annotate_path and (len(paths) != 1 or Path(paths[0]).suffix.lower() not in (".xlsx", ".xlsm")):
         raise GiarError("--annotate 只能用于单个工作簿（.xlsx 或 .xlsm）。")
     if annotate_path:
@@ -94,14 +107,18 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     text = render_json(results) if fmt == "json" else render_text(results)
     if output:
         write_text(output, text, force=force)
-        click.echo(f"校验结果已写入：{output}", err=True)
+        click.echo(f"校验结果已写入：{readable_path(output)}", err=True)
     else:
         click.echo(text, nl=False)
     if resolve is not None:
         click.echo("\n".join(resolve.summary_lines()), err=True)
+    if skipped:
+        names = "、".join(readable_path(f.name) for f in skipped[:5])
+        more = f" 等 {len(skipped)} 个" if len(skipped) > 5 else ""
+        click.echo(f"已跳过不是报告的文件：{names}{more}（系统或 Office 留下的临时文件）。", err=True)
     if annotate_path and results[0].readable:
         from ..annotate import annotate
 
         annotate(paths[0], results[0].findings, annotate_path, force=force)
-        click.echo(f"已另存带校验结果的副本：{annotate_path}", err=True)
+        click.echo(f"已另存带校验结果的副本：{readable_path(annotate_path)}", err=True)
     ctx.exit(summarize(results).exit_code)

@@ -27,7 +27,8 @@ from ..inputs import load_report
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import t3_id
-from .match import expand_inputs, is_lock_file, stem_key
+from ..text import readable_path
+from .match import expand_inputs, junk_reason, stem_key
 from .progress import progress
 from .units import Unit, assign_filenames, unit_key
 
@@ -184,23 +185,24 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | None = None,
 
 def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None, Totals],
          first_file: dict[tuple[str, int | None], str]) -> StatusRow:
-    if is_lock_file(f):
-        return StatusRow(None, str(f), IGNORED, note="Excel/WPS 打开文件时留下的临时文件（~$ 开头）")
+    junk = junk_reason(f)
+    if junk:
+        return StatusRow(None, readable_path(f), IGNORED, note=junk)
     try:
         report = load_report(f)
     except Exception as e:  # one damaged file must not stop a county's run
         why = e.message if isinstance(e, GiarError) else f"文件已损坏或格式异常（{type(e).__name__}）"
         unit = index.find(None, f) if index else None  # so the unit is not also listed as 未交
-        return StatusRow(unit.name if unit else None, str(f), UNREADABLE, note=why,
+        return StatusRow(unit.name if unit else None, readable_path(f), UNREADABLE, note=why,
                          key=unit_key(unit.name) if unit else None)
     if isinstance(report.meta.get("aggregate"), dict):
-        return StatusRow(report.agency, str(f), IGNORED, note="这是 giar-xl 生成的汇总工作簿，不重复计入")
+        return StatusRow(report.agency, readable_path(f), IGNORED, note="这是 giar-xl 生成的汇总工作簿，不重复计入")
     try:
         findings = check(report)
     except Exception as e:  # a checker bug on one odd file is listed, not fatal
-        return StatusRow(report.agency, str(f), UNREADABLE, note=f"校验时出错（{type(e).__name__}: {e}）")
+        return StatusRow(report.agency, readable_path(f), UNREADABLE, note=f"校验时出错（{type(e).__name__}: {e}）")
     errors = sum(1 for x in findings if x.severity == "错误")
-    row = StatusRow(report.agency, str(f), SUMMED, year=report.year, errors=errors,
+    row = StatusRow(report.agency, readable_path(f), SUMMED, year=report.year, errors=errors,
                     warnings=len(findings) - errors, note=_first_error(findings),
                     figures={cid: report.number(cid) for cid in KEY_FIGURES})
     unit = index.find(report.agency, f) if index else None
@@ -219,7 +221,7 @@ def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None
         return row
     # the newest file stands for the unit even when it is refused: an older clean copy
     # is what the unit replaced, not a fallback to sum instead
-    first_file[(row.key, y)] = f.name
+    first_file[(row.key, y)] = readable_path(f.name)
     if errors and not force:
         row.state = REFUSED
         return row

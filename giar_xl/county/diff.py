@@ -219,7 +219,7 @@ td.same-text{background:#fce4d6}.note{border:2px solid #c00;padding:6px 10px}
 </table>
 {%- endfor %}
 <h2>文字部分相似度</h2>
-<p>去掉空格和换行后逐字比较（difflib），100% 为完全相同；{{ same }} 及以上视为与上年基本相同。</p>
+<p>去掉空格和换行后逐字比较，100% 为完全相同；{{ same }} 及以上视为与上年基本相同。</p>
 <table>
 <thead><tr><th>部分</th><th>段落</th><th>上年字数</th><th>本年字数</th><th>相似度</th><th>判断</th></tr></thead>
 <tbody>

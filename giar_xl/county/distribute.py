@@ -16,10 +16,12 @@ from pathlib import Path
 from ..checker.context import CheckContext
 from ..checker.narrative import report_year
 from ..errors import GiarError
+from ..fileio import check_folder, make_folder
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import T3_COLUMNS, t3_id
 from ..template import build_workbook
+from ..text import readable_path
 from .match import Entry, Match, PreviousIndex
 from .progress import progress
 from .units import Unit, assign_filenames
@@ -83,9 +85,10 @@ def plan_paths(units: list[Unit], out_dir: Path, force: bool) -> dict[str, Path]
     paths = {u.name: out_dir / names[u.name] for u in units}
     if out_dir.exists() and not out_dir.is_dir():
         raise GiarError("输出路径是一个文件，应是文件夹。", file=str(out_dir))
+    check_folder(out_dir, create_ok=True)
     existing = [p for p in paths.values() if p.exists()]
     if existing and not force:
-        sample = "、".join(p.name for p in existing[:3])
+        sample = "、".join(readable_path(p.name) for p in existing[:3])
         raise GiarError(f"输出文件夹中已有 {len(existing)} 个同名工作簿（如 {sample}），未覆盖任何文件；"
                         "如需覆盖请加 --force。", file=str(out_dir))
     return paths
@@ -95,7 +98,7 @@ def distribute(units: list[Unit], year: int, out_dir: str | Path, *,
                previous: PreviousIndex | None = None, force: bool = False) -> Distribution:
     out = Path(out_dir)
     paths = plan_paths(units, out, force)  # every check before the first file is written
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
     outcomes: list[Outcome] = []
     with progress(units, "生成工作簿") as bar:
         for unit in bar:
@@ -108,10 +111,10 @@ def distribute(units: list[Unit], year: int, out_dir: str | Path, *,
                     try:
                         last = previous.load(entry)
                     except GiarError as e:
-                        outcome.match = Match(None, problem=f"上年报告“{entry.path.name}”无法读取：{e.message}")
+                        outcome.match = Match(None, problem=f"上年报告“{readable_path(entry.path.name)}”无法读取：{e.message}")
                     else:
                         outcome.notes += carry_over(report, last)
-                        report.meta.update({"previous_file": entry.path.name,
+                        report.meta.update({"previous_file": readable_path(entry.path.name),
                                             "previous_agency": last.agency or "",
                                             "previous_match": outcome.match.how or ""})
             build_workbook(outcome.path, report, force=force)

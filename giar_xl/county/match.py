@@ -21,6 +21,7 @@ from ..layout import defined_name, places
 from ..reader import NAME_REF
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
+from ..text import readable_path
 from .progress import progress
 from .units import unit_key
 
@@ -42,9 +43,29 @@ def stem_key(path: str | Path) -> str:
     return key.strip("-_—.·、 ")
 
 
-def is_lock_file(path: Path) -> bool:
-    """Excel/WPS leave "~$name.xlsx" owner files next to an open workbook."""
-    return path.name.startswith("~$")
+# files the system and office programs leave in a folder: never a report, never an error
+_JUNK = (
+    (re.compile(r"^~\$"), "Excel/WPS 打开文件时留下的临时文件（~$ 开头）"),
+    (re.compile(r"^~WRL\d*\.tmp$", re.IGNORECASE), "Word 保存时留下的临时文件（~WRL….tmp）"),
+    (re.compile(r"^thumbs\.db$", re.IGNORECASE), "Windows 的缩略图缓存（Thumbs.db）"),
+    (re.compile(r"^desktop\.ini$", re.IGNORECASE), "Windows 的文件夹设置（desktop.ini）"),
+    (re.compile(r"^\.DS_Store$"), "macOS 的文件夹设置（.DS_Store）"),
+    (re.compile(r"^\._"), "macOS 拷贝时附带的资源文件（._ 开头）"),
+)
+
+
+def junk_reason(path: Path) -> str | None:
+    """Why a file in a batch is skipped (Excel owner files, Thumbs.db, …), or None for a candidate.
+
+    The one place that decides it: validate, aggregate, distribute --previous and
+    validate --previous all ask here.
+    """
+    for pattern, reason in _JUNK:
+        if pattern.search(path.name):
+            return reason
+    if "__MACOSX" in path.parts:
+        return "macOS 压缩包附带的资源文件夹（__MACOSX）"
+    return None
 
 
 def expand_inputs(sources: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
@@ -142,7 +163,7 @@ class PreviousIndex:
         index = cls()
         with progress(files, label) as bar:
             for f in bar:
-                if is_lock_file(f):
+                if junk_reason(f):
                     continue
                 try:
                     agency, year = light_cover(f)
@@ -177,7 +198,7 @@ class PreviousIndex:
                 self.used.add(found[0].path)
                 return Match(found[0], how)
             if len(found) > 1:
-                names = "、".join(e.path.name for e in found)
+                names = "、".join(readable_path(e.path.name) for e in found)
                 return Match(None, problem=f"上年有 {len(found)} 个文件都对应“{agency or key}”（{names}），无法确定用哪一个")
         return Match(None, problem="上年报告中没有机关名称或文件名相符的")
 
@@ -211,19 +232,19 @@ class PreviousResolver:
         m = self.index.find(report.agency, path, alias=alias if isinstance(alias, str) else None,
                             alias_how="分发时记录的上年名称")
         if m.entry is None:
-            self.unmatched.append((str(path), m.problem or ""))
+            self.unmatched.append((readable_path(path), m.problem or ""))
             return None
         try:
             last = self.index.load(m.entry)
         except GiarError as e:
-            self.unmatched.append((str(path), f"上年报告“{m.entry.path.name}”无法读取：{e.message}"))
+            self.unmatched.append((readable_path(path), f"上年报告“{readable_path(m.entry.path.name)}”无法读取：{e.message}"))
             return None
-        self.matched.append((str(path), m.entry.path, m.how or ""))
+        self.matched.append((readable_path(path), m.entry.path, m.how or ""))
         return last
 
     def summary_lines(self) -> list[str]:
         lines = [f"上年报告：已对应 {len(self.matched)} 个文件，未能对应 {len(self.unmatched)} 个。"]
         lines += [f"  未能对应：{f}（{why}）" for f, why in self.unmatched]
-        lines += [f"  按{how}对应：{f} ← {last.name}" for f, last, how in self.matched if how != "机关名称"]
-        lines += [f"  上年文件无法读取：{p.name}（{why}）" for p, why in self.index.unreadable]
+        lines += [f"  按{how}对应：{f} ← {readable_path(last.name)}" for f, last, how in self.matched if how != "机关名称"]
+        lines += [f"  上年文件无法读取：{readable_path(p.name)}（{why}）" for p, why in self.index.unreadable]
         return lines

@@ -64,7 +64,8 @@ def county_workbook(report: Report, agg: Aggregation) -> bytes:
     """The standard workbook of the summed report, with the status sheet after the cover."""
     wb = load_workbook(io.BytesIO(build_workbook(None, report)))
     ws = wb.create_sheet(STATUS_SHEET, index=1)
-    ws.cell(1, 1, f"{report_title(report)} · 各单位报送情况").font = Font(bold=True, size=14)
+    write_value(ws.cell(1, 1), f"{report_title(report)} · 各单位报送情况")  # the title holds --name
+    ws.cell(1, 1).font = Font(bold=True, size=14)
     row = 2
     for line in summary_lines(agg):
         write_value(ws.cell(row, 1), line)

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import GiarError, UnreadableInput
+from ..errors import GiarError, UnreadableInput, os_reason
 
 # header words recognised in the first row (compared after unit_key normalisation)
 NAME_HEADERS = ("单位名称", "机关名称", "单位", "名称", "报送单位", "填报单位", "部门名称")
@@ -108,7 +108,7 @@ def _csv_rows(p: Path) -> list[list[str]]:
     try:
         raw = p.read_bytes()
     except OSError as e:
-        raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
+        raise UnreadableInput(f"无法读取（{os_reason(e)}）。", file=str(p)) from None
     if raw.startswith(b"PK\x03\x04"):
         return _xlsx_rows(p)  # an .xlsx renamed to .csv
     text = decode_text(raw, str(p))

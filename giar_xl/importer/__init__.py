@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import GiarError, UnreadableInput
+from ..errors import GiarError, UnreadableInput, os_reason
 from ..report import Report
 from ..spec import DEFAULT_FORMAT, FormatSpec
+from ..text import readable_path
 from .document import Document, Para, TableBlock, note
 from .sections import find_headings, find_renumbered, parse_title, split_section, strip_signature
 from .tables import TableReader
@@ -65,7 +66,7 @@ def import_report(path: str | Path, *, spec: FormatSpec = DEFAULT_FORMAT,
                                   file=str(p))
         raw = p.read_bytes()
     except OSError as e:
-        raise UnreadableInput(f"无法读取：{e.strerror or e}", file=str(p)) from None
+        raise UnreadableInput(f"无法读取（{os_reason(e)}）。", file=str(p)) from None
     reader = TableReader(spec)
     if p.suffix.lower() in PDF_SUFFIXES or raw[:5] == b"%PDF-":
         from .pdf import read_pdf
@@ -179,7 +180,7 @@ def build_report(doc: Document, spec: FormatSpec = DEFAULT_FORMAT,
     if not found and not any(v is not None for v in values.values()):
         raise UnreadableInput("没有找到年度报告的章节标题（如“一、总体情况”）和表格，"
                               "这似乎不是一份政府信息公开工作年度报告。", file=doc.source)
-    meta = {"imported_from": Path(doc.source).name,
+    meta = {"imported_from": readable_path(Path(doc.source).name),
             "format_detected": "2019" if reader.is_2019 else "2021",
             "import_notes": notes}
     rest = [p.text for p in preamble if p not in title_paras]

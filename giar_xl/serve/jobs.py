@@ -102,6 +102,7 @@ def annotate(file: tuple[str, str], previous: tuple[str, str] | None = None) -> 
         return error(422, f"文件“{name}”无法读取：{result.error}")
     copy_name = Path(name).stem + ANNOTATED_SUFFIX + suffix
     out = Path(path).parent.parent / "out" / copy_name
+    out.parent.mkdir(exist_ok=True)  # inside the request's own folder (outputs need an existing folder)
     try:
         write_annotated(path, result.findings, out)
     except GiarError as e:

@@ -1,0 +1,32 @@
+"""giar-xl schema: print the JSON Schema of report data or of validate's JSON results."""
+
+from __future__ import annotations
+
+import click
+
+from ..fileio import write_text
+from ..schema import SCHEMA_FILES, packaged_schema
+from ..text import readable_path
+
+
+@click.command("schema")
+@click.argument("name", type=click.Choice(list(SCHEMA_FILES)), metavar="{report|findings}")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件（默认输出到屏幕）")
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
+@click.pass_context
+def command(ctx: click.Context, name: str, output: str | None, force: bool) -> None:
+    """输出数据格式说明（JSON Schema），供信息系统对接时校验数据。
+
+    report：报告数据（.json）的格式；findings：validate --format json 输出的校验结果格式。
+
+    \b
+    示例：
+      giar-xl schema findings -o findings.schema.json
+    """
+    text = packaged_schema(name)
+    if output:
+        write_text(output, text, force=force)
+        click.echo(f"已写入 {SCHEMA_FILES[name]}：{readable_path(output)}", err=True)
+    else:
+        click.echo(text, nl=False)
+    ctx.exit(0)
