@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..report import Report
 from ..spec import GridCell, SectionSpec, TableSpec, numbered_headings
 from ..spec.model import CHINESE_NUMERALS
-from ..text import parse_date, strip_control
+from ..text import display_width, parse_date, strip_control
 
 def report_title(report: Report) -> str:
     """"<机关名称><年度>年政府信息公开工作年度报告"; missing parts are left out, not invented."""
@@ -175,7 +175,7 @@ def chinese_date(value: str) -> str:
 
 def text_width(text: str) -> float:
     """Width in ems: a CJK character is one em, a digit or Latin letter about half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    return display_width(text) / 2
 
 
 def fit_column_widths(report: Report, table: TableSpec, total: float, em: float,

@@ -260,7 +260,7 @@ COVER = (
 )
 
 S1_PARTS = (
-    TextPart("s1.intro", "", "总述（可选）：本年度政府信息公开工作的总体情况", required=False),
+    TextPart("s1.intro", "", "本年度政府信息公开工作的总体情况", required=False),
     TextPart("s1.active", "主动公开", "主动公开的数量、栏目、重点领域信息公开等", keywords=("主动公开",)),
     TextPart("s1.request", "依申请公开", "依申请公开的收件、办理、答复情况；无申请时写明“无”",
              keywords=("依申请",)),
@@ -273,7 +273,7 @@ S1_PARTS = (
              keywords=("监督", "考核", "评议", "责任追究")),
 )
 S5_PARTS = (
-    TextPart("s5.intro", "", "总述（可选）", required=False),
+    TextPart("s5.intro", "", "概括说明存在的主要问题及改进情况", required=False),
     TextPart("s5.problems", "主要问题", "本年度政府信息公开工作存在的主要问题", keywords=("问题", "不足")),
     TextPart("s5.rectification", "上年度问题整改情况", "上一年度报告所列问题的整改情况",
              keywords=("整改", "上年")),
