@@ -10,8 +10,10 @@ The grid: 28 characters of 16 pt are 448 pt, 6 pt more than the 156 mm type
 area. Word's "lines and characters" grid squeezes them onto a 15.79 pt pitch,
 but LibreOffice (which makes the PDF) gives every character wider than the
 pitch two cells, 14 characters a line. So the document grid is a line grid
-(22 lines, ``w:docGrid w:type="lines"``) and the body text is condensed by
-0.25 pt a character, which puts 28 on a line in Word, WPS and LibreOffice alike.
+(22 lines, ``w:docGrid w:type="lines"``) and the body text is drawn at 98 %
+width (``w:w``), which puts 28 characters on a line in Word, WPS and LibreOffice
+alike. (Negative character spacing would too, but LibreOffice then drops a
+comma that falls at the end of a full line.)
 
 Tables are kept whole on one page when they fit one (every row kept with the
 next: a table that would not fit below the text starts on a fresh page, its
@@ -129,7 +131,7 @@ def _setup_styles(doc) -> None:
     pf.space_before = pf.space_after = Pt(0)
     pf.widow_control = True
     _indent_chars(normal, 200)
-    _char_spacing(normal, body_condensing())
+    _char_scale(normal, body_scale())
 
     def para_style(name: str, font: str, size: float, *, bold: bool = False) -> object:
         st = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -147,7 +149,7 @@ def _setup_styles(doc) -> None:
     title.paragraph_format.keep_with_next = True
     _indent_chars(title, 0)
     _off_grid(title)
-    _char_spacing(title, 0)
+    _char_scale(title, 100)
     for name, font, level in ((STYLE_H1, H1_FONT, 0), (STYLE_H2, H2_FONT, 1)):
         st = para_style(name, font, BODY_PT)
         st.paragraph_format.keep_with_next = True
@@ -163,14 +165,14 @@ def _setup_styles(doc) -> None:
     table.paragraph_format.widow_control = False
     _indent_chars(table, 0)
     _off_grid(table)
-    _char_spacing(table, 0)
+    _char_scale(table, 100)
     page_no = para_style(STYLE_PAGE_NO, PAGE_NO_FONT, PAGE_NO_PT)
     # 4号半角宋体阿拉伯数字: the digits too are 宋体
     _fonts(page_no.element.get_or_add_rPr(), PAGE_NO_FONT, PAGE_NO_FONT)
     page_no.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     _indent_chars(page_no, 0)
     _off_grid(page_no)
-    _char_spacing(page_no, 0)
+    _char_scale(page_no, 100)
 
 
 def _page_number(paragraph, align, indent_side: str) -> None:
@@ -220,19 +222,19 @@ def _document_grid(sec) -> None:
     grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
 
 
-def body_condensing() -> int:
-    """Character spacing (1/20 pt, negative) that puts 28 body characters on a line."""
+def body_scale() -> int:
+    """Character width (percent) that puts 28 body characters on a line."""
     pitch = TYPE_AREA_W_MM * 72 / 25.4 / CHARS_PER_LINE
-    return math.floor((pitch - BODY_PT) * 20)
+    return math.floor(100 * pitch / BODY_PT)
 
 
-def _char_spacing(style, twentieths: int) -> None:
+def _char_scale(style, percent: int) -> None:
     rpr = style.element.get_or_add_rPr()
-    el = rpr.find(qn("w:spacing"))
+    el = rpr.find(qn("w:w"))
     if el is None:
-        el = OxmlElement("w:spacing")
+        el = OxmlElement("w:w")
         rpr.append(el)
-    el.set(qn("w:val"), str(twentieths))
+    el.set(qn("w:val"), str(percent))
 
 
 CELL_MARGIN_TW = 57  # 1 mm each side: Word's default 1.9 mm leaves 15-column table 四 no room
