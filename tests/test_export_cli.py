@@ -194,5 +194,5 @@ def test_exports_a_workbook(tmp_path, capsys):
     code, _, err = run(["export", str(book), "--to", "txt"], capsys)
     assert code == 0, err
     text = (tmp_path / "某镇.txt").read_text("utf-8")
-    assert text.startswith("测试县某某镇人民政府2025年政府信息公开工作年度报告")
+    assert text.lstrip().startswith("测试县某某镇人民政府2025年政府信息公开工作年度报告")
     assert os.path.getsize(tmp_path / "某镇.txt") > 2000
