@@ -22,6 +22,8 @@ STATUS_LABEL = "勾稽检查"
 BALANCED = "✓ 平衡"
 UNBALANCED = "✗ 不平衡：差 "
 NOT_NUMBER = "✗ 有空白或非数字"
+# the live yellow mark of a blank or non-numeric input cell (conditional format, relative)
+BLANK_RULE = "NOT(ISNUMBER({cell}))"
 
 
 def grid_address(cell: GridCell, top: int = GRID_TOP) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Protection
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -25,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..fileio import write_bytes
 from ..ooxml import FIXED_TIME, reproducible
-from ..layout import (BALANCED, BINDING_SHEET, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
+from ..layout import (BALANCED, BINDING_SHEET, BLANK_RULE, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
                       STATUS_LABEL, UNBALANCED, defined_name, expected_formula, grid_range,
                       identity_words, narrative_heading_address, places, status_cells,
                       status_formula, status_row, table_sheet)
@@ -339,7 +338,7 @@ def _inputs(wb: Workbook, spec: FormatSpec) -> None:
         if kind in ("count", "amount"):
             top_left = st.rectangles(addresses)[0].split(":")[0]
             ws.conditional_formatting.add(sqref, FormulaRule(
-                formula=[f"NOT(ISNUMBER({top_left}))"], fill=st.BLANK_FILL))
+                formula=[BLANK_RULE.format(cell=top_left)], fill=st.BLANK_FILL))
 
 
 # ------------------------------------------------------------------ binding
@@ -392,20 +391,6 @@ _FORMULA = object()
 
 
 # ------------------------------------------------------------------ row heights
-_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
-
-
-def _shown(value: object) -> str:
-    """The text a cell shows, as far as its height goes; a formula by its longest literal."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith("="):
-        literals = [m.replace('""', '"') for m in _LITERAL.findall(text)]
-        return max(literals, key=len, default="") + "0000"  # room for a computed number
-    return text
-
-
 def _fit_rows(wb: Workbook, spec: FormatSpec) -> None:
     """Give every row with content the height its text needs (see ``sizing``)."""
     empty_boxes: dict[str, set[int]] = defaultdict(set)
@@ -416,48 +401,12 @@ def _fit_rows(wb: Workbook, spec: FormatSpec) -> None:
     for ws in wb.worksheets:
         if ws.title == BINDING_SHEET:
             continue
-        need = _row_needs(ws)
+        need = sizing.row_needs(ws)
         for r in empty_boxes.get(ws.title, ()):
             if ws.cell(r, 1).value is None:
                 need[r] = max(need.get(r, 0.0), box)
         for r in sorted(need):
             sizing.set_height(ws, r, need[r])
-
-
-def _row_needs(ws: Worksheet) -> dict[int, float]:
-    def width(col: int) -> float:
-        w = ws.column_dimensions[get_column_letter(col)].width
-        return w if w else 8.43  # Excel's default column width
-
-    spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
-    need: dict[int, float] = {}
-    tall: list[tuple[int, int, float]] = []  # cells spanning rows: (first, last, height)
-    for row in ws.iter_rows():
-        for cell in row:
-            text = _shown(getattr(cell, "value", None))
-            if not text or not hasattr(cell, "column"):
-                continue
-            m = spans.get((cell.row, cell.column))
-            first_col, last_col = (m.min_col, m.max_col) if m else (cell.column, cell.column)
-            last_row = m.max_row if m else cell.row
-            size = float(cell.font.sz or 11)
-            units = sum(width(c) for c in range(first_col, last_col + 1))
-            if cell.alignment is not None and cell.alignment.wrap_text:
-                h = sizing.text_height(text, units, size)
-            else:
-                h = sizing.text_height(text.split("\n")[0], 10_000, size)
-            if last_row > cell.row:
-                tall.append((cell.row, last_row, h))
-            else:
-                need[cell.row] = max(need.get(cell.row, 0.0), h)
-    for first, last, h in tall:  # a label spanning rows: its rows share what it needs
-        rows = range(first, last + 1)
-        have = sum(need.get(r, sizing.MIN_ROW_PT) for r in rows)
-        if have < h:
-            extra = (h - have) / len(rows)
-            for r in rows:
-                need[r] = need.get(r, sizing.MIN_ROW_PT) + extra
-    return need
 
 
 def _shown_values(spec: FormatSpec, report: Report) -> dict[str, object]:

@@ -19,8 +19,10 @@ again when the clerk edits its text.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -79,6 +81,60 @@ def set_height(ws: Worksheet, row: int, height: float) -> None:
     """Give ``row`` a height without marking it custom (Excel may fit it again on edit)."""
     ht = round(min(MAX_ROW_PT, max(MIN_ROW_PT, height)) * 4) / 4  # quarter points, as Excel does
     ws.row_dimensions[row] = _FittedRow(ws, index=row, ht=ht)
+
+
+_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def _shown(value: object) -> str:
+    """The text a cell shows, as far as its height goes; a formula by its longest literal."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith("="):
+        literals = [m.replace('""', '"') for m in _LITERAL.findall(text)]
+        return max(literals, key=len, default="") + "0000"  # room for a computed number
+    return text
+
+
+def row_needs(ws: Worksheet) -> dict[int, float]:
+    """Row → the height (pt) its cells' text needs, from their fonts, widths and wrapping.
+
+    A cell merged over several rows shares what it needs among them.
+    """
+    def width(col: int) -> float:
+        w = ws.column_dimensions[get_column_letter(col)].width
+        return w if w else 8.43  # Excel's default column width
+
+    spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+    need: dict[int, float] = {}
+    tall: list[tuple[int, int, float]] = []  # cells spanning rows: (first, last, height)
+    for row in ws.iter_rows():
+        for cell in row:
+            text = _shown(getattr(cell, "value", None))
+            if not text or not hasattr(cell, "column"):
+                continue
+            m = spans.get((cell.row, cell.column))
+            first_col, last_col = (m.min_col, m.max_col) if m else (cell.column, cell.column)
+            last_row = m.max_row if m else cell.row
+            size = float(cell.font.sz or 11)
+            units = sum(width(c) for c in range(first_col, last_col + 1))
+            if cell.alignment is not None and cell.alignment.wrap_text:
+                h = text_height(text, units, size)
+            else:
+                h = text_height(text.split("\n")[0], 10_000, size)
+            if last_row > cell.row:
+                tall.append((cell.row, last_row, h))
+            else:
+                need[cell.row] = max(need.get(cell.row, 0.0), h)
+    for first, last, h in tall:  # a label spanning rows: its rows share what it needs
+        rows = range(first, last + 1)
+        have = sum(need.get(r, MIN_ROW_PT) for r in rows)
+        if have < h:
+            extra = (h - have) / len(rows)
+            for r in rows:
+                need[r] = need.get(r, MIN_ROW_PT) + extra
+    return need
 
 
 class _FittedRow(RowDimension):
