@@ -196,3 +196,14 @@ def test_exports_a_workbook(tmp_path, capsys):
     text = (tmp_path / "某镇.txt").read_text("utf-8")
     assert text.lstrip().startswith("测试县某某镇人民政府2025年政府信息公开工作年度报告")
     assert os.path.getsize(tmp_path / "某镇.txt") > 2000
+
+
+def test_pdf_without_libreoffice_says_so_in_chinese_and_writes_nothing(report_json, tmp_path,
+                                                                        capsys, monkeypatch):
+    import giar_xl.libreoffice
+
+    monkeypatch.setattr(giar_xl.libreoffice, "soffice", lambda: None)
+    code, out, err = run(["export", str(report_json), "--to", "html,pdf", "-o", str(tmp_path / "out")],
+                         capsys)
+    assert code == 2 and "导出 PDF 需要 LibreOffice" in err and "--to docx" in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

@@ -243,11 +243,18 @@ _BORDERS = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="000000"
 _JC = {"value": "right", "label": "left"}
 
 
-def _table_xml(report: Report, table: TableSpec, style_id: str) -> str:
+def table_widths(report: Report, table: TableSpec) -> list[int]:
+    """Column widths (twips) filling the type area."""
     total_tw = round(TYPE_AREA_W_MM * TWIPS_PER_MM)
     # em = the table font size in twips; padding = both cell margins plus a little air
-    widths = [round(w) for w in fit_column_widths(report, table, total_tw, TABLE_PT * 20,
-                                                   2 * CELL_MARGIN_TW + 40)]
+    # digits at 0.65 em: Times New Roman's are 0.5 em, the faces standing in for it
+    # (DejaVu Serif where LibreOffice makes the PDF on Linux) up to 0.64 em
+    return [round(w) for w in fit_column_widths(report, table, total_tw, TABLE_PT * 20,
+                                                2 * CELL_MARGIN_TW + 40, narrow=0.65)]
+
+
+def _table_xml(report: Report, table: TableSpec, style_id: str) -> str:
+    widths = table_widths(report, table)
     occ = occupancy(table)
     n_head = header_row_count(table)
     keep = kept_rows(report, table, widths)
@@ -302,8 +309,8 @@ def _runs(text: str, narrow: bool) -> str:
 TABLE_LINE_PT = TABLE_PT * 1.45  # single spacing in the tallest CJK fallback font (Noto CJK)
 
 
-def table_height_pt(report: Report, table: TableSpec, widths: list[float]) -> float:
-    """The table's height estimated from its texts and column widths (twips), in points."""
+def row_heights_pt(report: Report, table: TableSpec, widths: list[float]) -> list[float]:
+    """Each row's height estimated from the texts and column widths (twips), in points."""
     pad = 2 * CELL_MARGIN_TW
     rows = [TABLE_LINE_PT] * table.n_rows
     for g in sorted(table.grid, key=lambda g: g.rowspan):
@@ -316,22 +323,38 @@ def table_height_pt(report: Report, table: TableSpec, widths: list[float]) -> fl
         if have < need:
             for r in span:
                 rows[r] += (need - have) / g.rowspan
-    return sum(rows)
+    return rows
+
+
+def table_height_pt(report: Report, table: TableSpec, widths: list[float]) -> float:
+    return sum(row_heights_pt(report, table, widths))
+
+
+def fits_one_page(report: Report, table: TableSpec, widths: list[float]) -> bool:
+    """Does the table, below its heading, fit the type area of one page?"""
+    return table_height_pt(report, table, widths) + LINE_PITCH.pt <= TYPE_AREA_H_PT
 
 
 def kept_rows(report: Report, table: TableSpec, widths: list[float]) -> set[int]:
     """Rows whose paragraphs are kept with the next row.
 
     A table that fits on a page (below its heading) is kept whole: it starts on a
-    fresh page when it would not fit below the text. A longer one is kept only
-    within its header and its merged labels, so it breaks between groups.
+    fresh page when it would not fit below the text. A longer one (which starts on
+    a fresh page, see build_document) is kept only within its header and within
+    its merged labels, so it breaks between groups. A merged label too tall to
+    fit on a page (table 三's "三、本年度办理结果", which spans the whole body)
+    is the one that must break; the groups inside it do not.
     """
     last = table.n_rows - 1
-    if table_height_pt(report, table, widths) + LINE_PITCH.pt <= TYPE_AREA_H_PT:
+    if fits_one_page(report, table, widths):
         return set(range(last))
-    keep = set(range(header_row_count(table)))
+    heights = row_heights_pt(report, table, widths)
+    n_head = header_row_count(table)
+    room = TYPE_AREA_H_PT - sum(heights[:n_head])  # a page below the repeated header rows
+    keep = set(range(n_head))
     for g in table.grid:
-        keep.update(range(g.r, g.r + g.rowspan - 1))
+        if sum(heights[g.r:g.r + g.rowspan]) <= room:
+            keep.update(range(g.r, g.r + g.rowspan - 1))
     return keep - {last}
 
 
@@ -388,6 +411,8 @@ def build_document(report: Report, unclean: dict | None = None):
             h.paragraph_format.space_before = Pt(BODY_PT / 2)
         after_table = section.table is not None
         if section.table is not None:
+            if not fits_one_page(report, section.table, table_widths(report, section.table)):
+                h.paragraph_format.page_break_before = True  # it cannot fit below the text
             body._insert_tbl(parse_xml(_table_xml(report, section.table, table_style_id)))
             continue
         for block in narrative_blocks(report, section):
