@@ -116,6 +116,7 @@ def check_book(book: Any) -> str:
         results.clear_contents()
     rows = result_rows(findings, book.name)
     results.range(f"A1:{column_letter(len(rows[0]))}{len(rows)}").value = rows
+    results.activate()  # the clerk lands on the results, as in the annotated copy
     summary = summary_text(findings)
     book.app.alert(summary + ("" if not findings else "\n详见“校验结果”工作表。"), title=TITLE)
     return summary

@@ -6,6 +6,7 @@ following the workbook's defined names, which move with inserted rows).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +22,8 @@ STATUS_LABEL = "勾稽检查"
 BALANCED = "✓ 平衡"
 UNBALANCED = "✗ 不平衡：差 "
 NOT_NUMBER = "✗ 有空白或非数字"
+# the live yellow mark of a blank or non-numeric input cell (conditional format, relative)
+BLANK_RULE = "NOT(ISNUMBER({cell}))"
 
 
 def grid_address(cell: GridCell, top: int = GRID_TOP) -> str:
@@ -130,3 +133,29 @@ def status_formula(spec: FormatSpec, inst: IdentityInstance) -> str:
     n = len(inst.lhs) + len(inst.rhs)
     return (f'=IF(COUNT({cells})<{n},"{NOT_NUMBER}",'
             f'IF(({lhs})=({rhs}),"{BALANCED}","{UNBALANCED}"&ABS(({lhs})-({rhs}))))')
+
+
+_ITEM = re.compile(r"^([一二三四五六七八九十]+)、")
+
+
+def row_words(spec: FormatSpec, cid: str) -> str:
+    """How the format names a value cell's row in a sum: "一" for "一、本年新收…", else its label.
+
+    The label is the row's own (rightmost) label in the printed grid, so table 三's
+    R24 reads "（七）总计", not the group it sits in.
+    """
+    vc = spec.value_cell(cid)
+    table = next(t for t in spec.tables if t.key == vc.table)
+    row = next(g.r for g in table.grid if g.value == cid)
+    labels = sorted((g for g in table.grid
+                     if g.role == "label" and g.r <= row < g.r + g.rowspan), key=lambda g: g.c)
+    label = labels[-1].text if labels else vc.row_label
+    m = _ITEM.match(label)
+    return m.group(1) if m else label
+
+
+def identity_words(spec: FormatSpec, inst: IdentityInstance) -> str:
+    """An identity in the format's own words, e.g. "一 + 二 = （七）总计 + 四"."""
+    def side(ids: tuple[str, ...]) -> str:
+        return " + ".join(row_words(spec, x) for x in ids)
+    return f"{side(inst.lhs)} = {side(inst.rhs)}"

@@ -13,12 +13,16 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from .layout import BINDING_SHEET, places
+from .export.common import format_value
+from .layout import BINDING_SHEET, BLANK_RULE, places
 from .spec import DEFAULT_FORMAT, FormatSpec
 
 RESULTS_SHEET = "校验结果"
-HEADER = ("序号", "级别", "规则", "位置", "说明", "期望值", "实际值")
-COLUMN_WIDTHS = (6, 6, 22, 22, 70, 14, 14)
+HEADER = ("序号", "级别", "规则", "位置", "说明", "应为 / 实为")
+# display columns on a landscape A4 page (see template/sizing.py: 109 fit in every program)
+COLUMN_WIDTHS = (5, 6, 16, 16, 45, 21)
+WRAPPED_COLUMNS = (3, 4, 5, 6)  # 1-based: 规则, 位置, 说明, 应为 / 实为
+HEADER_ROW = 3
 ERROR_COLOUR = "#FFC7CE"  # red-ish: 错误
 NOTICE_COLOUR = "#FFEB9C"  # yellow: 提示
 # where the addresses coloured by the last run are kept, so the next run can clear them
@@ -63,15 +67,41 @@ def link(sheet: str | None, cell: str | None) -> str:
     return f'=HYPERLINK("#{q(target)}","{q(shown)}")'
 
 
+def _quoted(v: Any) -> str:
+    """A value as a sentence names it: numbers plainly, text in quotes, a blank as 空白."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return "空白"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return format_value(v)
+    return f"“{v}”"
+
+
+def expected_actual(f: Any) -> str:
+    """ "应为 0，实为“/”": what the cell should hold and what it holds, read as one sentence."""
+    parts = []
+    if f.expected is not None:
+        parts.append("应为 " + (format_value(f.expected)
+                                if isinstance(f.expected, (int, float)) else str(f.expected)))
+    if f.actual is not None or parts:
+        parts.append("实为" + (" " if isinstance(f.actual, (int, float)) else "") + _quoted(f.actual))
+    return "，".join(parts)
+
+
 def result_rows(findings: Sequence[Any], source: str | None = None) -> list[list[Any]]:
-    """All rows of the results sheet, from A1: summary line, blank, header, one row per finding."""
+    """All rows of the results sheet, from A1: summary line, blank, header, one row per finding.
+
+    The explanation carries the row and column labels before the message, as the
+    command line prints it.
+    """
+    from .checker.render import explanation
+
     title = f"校验结果：{summary_text(findings)}"
     if source:
         title += f"（{source}）"
     rows: list[list[Any]] = [[title] + [""] * (len(HEADER) - 1), [""] * len(HEADER), list(HEADER)]
     for i, f in enumerate(findings, start=1):
         rows.append([i, f.severity, f"{f.code} {f.name}", link(f.sheet, f.cell),
-                     _show(f.message), _show(f.expected), _show(f.actual)])
+                     _show(explanation(f)), _show(expected_actual(f))])
     return rows
 
 
@@ -115,3 +145,59 @@ def load_coloured(text: Any) -> list[tuple[str, str]]:
 def _is_address(text: str) -> bool:
     m = _ADDRESS.match(text)
     return bool(m) and column_index_from_string(m.group(1)) <= 16384 and int(m.group(2)) <= 1_048_576
+
+
+def uncovered_rules(sheet: str, rules: Sequence[tuple[str, Sequence[Any]]], coloured: set[str],
+                    given_back: set[str], spec: FormatSpec = DEFAULT_FORMAT
+                    ) -> list[tuple[str, Any]] | None:
+    """A sheet's conditional formats with the coloured cells out of the blank-cell rule.
+
+    ``rules`` are the sheet's (range, rules) in order. The template's blank-cell rule
+    (yellow, ``layout.BLANK_RULE``) paints over a cell's own fill, so a blank error
+    coloured red would show yellow; its ranges lose ``coloured`` and get back
+    ``given_back`` (cells coloured by the last run, restored now) where they are
+    input cells of the template. Each remaining rectangle gets its own rule, its
+    formula relative to its own top-left cell. Other rules stay as they are; all
+    keep their order. None when nothing changes.
+    """
+    from copy import copy
+
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    from .template.styles import rectangles
+
+    inputs = {p.address for p in places(spec).values() if p.sheet == sheet and p.kind == "value"}
+
+    def is_blank_rule(sqref: str, rule: Any) -> bool:
+        top_left = sqref.split()[0].split(":")[0]
+        return list(rule.formula or []) == [BLANK_RULE.format(cell=top_left)]
+
+    blank: set[str] = set()
+    model = None
+    for sqref, rs in rules:
+        for rule in rs:
+            if is_blank_rule(sqref, rule):
+                model = model or rule
+                blank |= {f"{get_column_letter(c)}{r}" for rng in MultiCellRange(sqref).ranges
+                          for r, c in rng.cells}
+    if model is None:
+        return None
+    keep = (blank - coloured) | (given_back & inputs - coloured)
+    if keep == blank:
+        return None
+    out: list[tuple[str, Any]] = []
+    placed = False
+    for sqref, rs in rules:
+        for rule in rs:
+            if not is_blank_rule(sqref, rule):
+                out.append((sqref, rule))
+            elif not placed:
+                placed = True
+                for rect in rectangles(sorted(keep)):
+                    new = copy(model)
+                    new.formula = [BLANK_RULE.format(cell=rect.split(":")[0])]
+                    out.append((rect, new))
+    for i, (_, rule) in enumerate(out, start=1):
+        rule.priority = i
+    return out

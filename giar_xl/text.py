@@ -98,3 +98,21 @@ def parse_date(value: object) -> dt.date | None:
         return dt.date(*(int(g) for g in m.groups()))
     except ValueError:
         return None
+
+
+def char_columns(ch: str) -> int:
+    """Columns one character takes on a Chinese monospace display: 2 for wide, 1 for narrow.
+
+    East Asian Wide and Fullwidth characters take two columns, and so do the
+    Ambiguous ones (“”、—…·, circled digits): Chinese fonts (宋体, 仿宋, 黑体) and
+    Chinese editors draw them full width, as the double-byte characters of GBK
+    they are. Combining marks and control characters take none.
+    """
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cc", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a Chinese monospace display (see ``char_columns``)."""
+    return sum(char_columns(ch) for ch in text)

@@ -114,7 +114,9 @@ def test_schema_rejects_a_finding_with_an_unknown_code_or_bad_cell():
 def test_cli_example_exit_0_text(capsys):
     code, out, _ = run_cli(capsys, "validate", str(SHIZHUANG_2024))
     assert code == 0
-    assert "提示 N02" in out and out.rstrip().endswith("小结：错误 0 处，提示 1 处。")
+    # the bundled report has no publication date (C07) and no rectification part (N02)
+    assert "提示 C07" in out and "提示 N02" in out
+    assert out.rstrip().endswith("小结：错误 0 处，提示 2 处。")
 
 
 def test_cli_errors_exit_1_and_json_validates(capsys, tmp_path: Path):
@@ -137,7 +139,7 @@ def test_cli_unreadable_file_is_reported_and_others_still_checked(capsys, tmp_pa
                            str(SHIZHUANG_2024))
     assert code == 2
     assert "broken.xlsx（无法读取）" in out and "missing.json（无法读取）" in out
-    assert re.search(r"^\s+0\s+1  .*shizhuang-2024\.json$", out, re.M)
+    assert re.search(r"^\s+0\s+2  .*shizhuang-2024\.json$", out, re.M)
 
 
 def test_cli_output_file_is_written_atomically_and_not_overwritten(capsys, tmp_path: Path):

@@ -51,7 +51,15 @@ def test_passing_example_triggers_nothing(rule):
 def test_example_2024_has_no_error_and_warns_about_rectification(example_report):
     found = check(example_report, today=date(2025, 6, 1))
     assert [f for f in found if f.severity == ERROR] == []
-    assert [(f.code, f.id, f.severity) for f in found] == [("N02", "s5.rectification", WARNING)]
+    # the published page carries no date: the exports will have no signature (C07)
+    assert [(f.code, f.id, f.severity) for f in found] == [
+        ("C07", "cover.published", WARNING), ("N02", "s5.rectification", WARNING)]
+
+
+def test_a_future_report_year_is_not_reported_again_through_the_publication_date():
+    r = as_read_from_workbook(base_report())
+    r.year = 2027  # C03; the publication date 2026-01-20 is then "before the year ended"
+    assert [f.code for f in check(r, today=CASE_TODAY)] == ["C03"]
 
 
 def test_finding_carries_labels_expected_actual_and_rule_text():

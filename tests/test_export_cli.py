@@ -90,7 +90,7 @@ def test_unwritable_output_folder_exits_2_in_chinese(report_json, tmp_path, caps
 def test_bad_options_exit_2_in_chinese(report_json, tmp_path, capsys):
     code, _, err = run(["export", str(report_json)], capsys)
     assert code == 2 and "--to" in err
-    code, _, err = run(["export", str(report_json), "--to", "pdf"], capsys)
+    code, _, err = run(["export", str(report_json), "--to", "odt"], capsys)
     assert code == 2 and "不支持的导出格式" in err
     code, _, err = run(["export", str(report_json), "--to", "docx", "-o",
                         str(tmp_path / "x.html")], capsys)
@@ -195,5 +195,16 @@ def test_exports_a_workbook(tmp_path, capsys):
     code, _, err = run(["export", str(book), "--to", "txt"], capsys)
     assert code == 0, err
     text = (tmp_path / "某镇.txt").read_text("utf-8")
-    assert text.startswith("测试县某某镇人民政府2025年政府信息公开工作年度报告")
+    assert text.lstrip().startswith("测试县某某镇人民政府2025年政府信息公开工作年度报告")
     assert os.path.getsize(tmp_path / "某镇.txt") > 2000
+
+
+def test_pdf_without_libreoffice_says_so_in_chinese_and_writes_nothing(report_json, tmp_path,
+                                                                        capsys, monkeypatch):
+    import giar_xl.libreoffice
+
+    monkeypatch.setattr(giar_xl.libreoffice, "soffice", lambda: None)
+    code, out, err = run(["export", str(report_json), "--to", "html,pdf", "-o", str(tmp_path / "out")],
+                         capsys)
+    assert code == 2 and "导出 PDF 需要 LibreOffice" in err and "--to docx" in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

@@ -212,3 +212,64 @@ def test_wide_numbers_get_wide_enough_columns():
     ex_grid = [int(g.get(qn("w:w"))) for g in ex._tbl.tblGrid.iter(qn("w:gridCol"))]
     weights = TABLES["t3"].col_widths
     assert ex_grid[2] / ex_grid[3] == pytest.approx(weights[2] / weights[3], rel=0.01)
+
+
+def test_document_grid_of_22_lines_and_28_characters(example_report):
+    d = reopen(export_report(example_report, "docx"))
+    grid = d.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
+    assert Mm(225).twips / 579 == pytest.approx(22, abs=0.05)  # 22 lines in the type area
+    normal = d.styles["Normal"]
+    scale = int(normal.element.rPr.find(qn("w:w")).get(qn("w:val")))
+    # 28 characters of 三号 at this width fit the 156 mm type area
+    assert 28 * 16 * scale / 100 <= Mm(156).pt and 29 * 16 * scale / 100 > Mm(156).pt
+    for name in ("报告标题", "表格文字", "页码"):  # kept off the body's grid, full width
+        st = d.styles[name]
+        assert st.element.pPr.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+        assert st.element.rPr.find(qn("w:w")).get(qn("w:val")) == "100"
+
+
+def kept(table) -> list[bool]:
+    """Per row: are its paragraphs kept with the next row, and is the row unsplittable."""
+    out = []
+    for tr in table._tbl.tr_lst:
+        assert tr.trPr.find(qn("w:cantSplit")) is not None
+        flags = {p.pPr.find(qn("w:keepNext")) is not None for p in tr.iter(qn("w:p"))}
+        assert len(flags) == 1  # every paragraph of a row alike
+        out.append(flags.pop())
+    return out
+
+
+def test_a_table_that_fits_a_page_is_kept_whole():
+    d = reopen(export_report(distinct_report(), "docx"))
+    for table, spec_table in zip(d.tables, TABLES.values()):
+        assert kept(table) == [r < spec_table.n_rows - 1 for r in range(spec_table.n_rows)]
+    # the heading above each table stays with it
+    assert all(p.style.paragraph_format.keep_with_next for p in d.paragraphs
+               if p.style.name == "一级标题")
+
+
+def test_a_longer_table_breaks_only_between_merged_groups():
+    from giar_xl.export.common import fit_column_widths
+    from giar_xl.export.docx import TYPE_AREA_H_PT, table_height_pt
+
+    report = distinct_report()
+    for c in SPEC.value_cells:
+        if c.table == "t3":
+            report.values[c.id] = 123456
+    t3 = TABLES["t3"]
+    widths = fit_column_widths(report, t3, Mm(156).twips, 10.5 * 20, 2 * 57 + 40)
+    assert table_height_pt(report, t3, widths) > TYPE_AREA_H_PT  # it cannot fit one page
+    d = reopen(export_report(report, "docx"))
+    flags = kept(d.tables[1])
+    breaks = {r for r, keep in enumerate(flags) if not keep}
+    assert breaks and t3.n_rows - 1 in breaks
+    for g in t3.grid:  # no break inside a group, nor under the header
+        if g.c > 0:  # (the group spanning the whole body, "三、本年度办理结果", must break)
+            assert not breaks & set(range(g.r, g.r + g.rowspan - 1)), g.text
+    assert not breaks & set(range(header_row_count(t3)))
+    # and it starts on a fresh page, its heading with it
+    heading = next(p for p in d.paragraphs if p.text == SPEC.sections[2].heading)
+    assert heading.paragraph_format.page_break_before
+    assert not next(p for p in d.paragraphs if p.text == SPEC.sections[1].heading
+                    ).paragraph_format.page_break_before

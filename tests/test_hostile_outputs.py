@@ -334,7 +334,8 @@ def test_button_keeps_clerk_text_inert_and_survives_a_damaged_memo(folder, memo)
     written = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
     formulas = [v for v in written if isinstance(v, str) and v.startswith(("=", "+", "-", "@"))]
     assert formulas and all(v.startswith('=HYPERLINK("#') for v in formulas), formulas
-    assert any(isinstance(v, str) and v.startswith("'") and "=1+1" in v for v in written)
+    # the typed "=1+1" is quoted inside the 应为/实为 sentence, never a cell of its own
+    assert any(isinstance(v, str) and "实为“=1+1”" in v for v in written)
 
 
 @pytest.mark.parametrize("damage", ["deleted", "emptied", "extra"])

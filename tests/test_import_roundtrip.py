@@ -1,5 +1,8 @@
 """Property: workbook → report → export (HTML, text) → import gives back the same data.
 
+The text goes both ways a report reaches the importer as text: our own plain-text
+export (grid tables) and a published page copied into Notepad (export/paste.py).
+
 Needs the workbook builder/reader and the exporter; skipped (not failed) where
 one of them is missing.
 """
@@ -18,6 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import balanced_report
 from giar_xl import export, reader, template
+from giar_xl.export.paste import render_paste_text
 from giar_xl.importer import import_report
 from giar_xl.report import Report
 
@@ -80,19 +84,25 @@ def test_workbook_export_import_round_trip(report):
         # compared with what the workbook gives back: a blank typed over a total
         # formula comes back computed, which is the workbook's business, not ours
         from_book = reader.read_workbook(book)
-        for fmt, suffix in (("html", ".html"), ("txt", ".txt")):
-            page = Path(d) / f"report{suffix}"
-            page.write_bytes(export.export_report(from_book, fmt))
+        for fmt, suffix in (("html", ".html"), ("txt", ".txt"), ("paste", ".txt")):
+            page = Path(d) / f"report-{fmt}{suffix}"
+            page.write_bytes(_render(from_book, fmt))
             imported = import_report(page)
             _same(imported, from_book)
             # blanks and "/" are kept, but reported by the checker, not by the import
             assert imported.meta["import_notes"] == [], imported.meta["import_notes"]
 
 
+def _render(report: Report, fmt: str) -> bytes:
+    if fmt == "paste":
+        return render_paste_text(report).encode("utf-8")
+    return export.export_report(report, fmt)
+
+
 def test_round_trip_of_the_real_example(example_report, tmp_path):
-    for fmt in ("html", "txt"):
-        page = tmp_path / f"r.{fmt}"
-        page.write_bytes(export.export_report(example_report, fmt))
+    for fmt in ("html", "txt", "paste"):
+        page = tmp_path / f"r-{fmt}.{'html' if fmt == 'html' else 'txt'}"
+        page.write_bytes(_render(example_report, fmt))
         imported = import_report(page)
         assert imported.values == example_report.values
         # a lone titled part (section 六's fee sentence) prints with no sub-head and

@@ -61,7 +61,8 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     r = ctx.report
     year = report_year(r.year)
     field = {"agency": "cover.agency", "published_invalid": "cover.published",
-             "published_late": "cover.published"}.get(test, "cover.year")
+             "published_late": "cover.published",
+             "published_missing": "cover.published"}.get(test, "cover.year")
     if ctx.unreadable(field):
         return  # the cover sheet is missing: reported once, as structure
     if test == "agency":
@@ -79,12 +80,17 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         first = rule.params["first_year"]
         if year is not None and year < first:
             yield ctx.finding(rule, rid="cover.year", expected=first, actual=year, first=first)
+    elif test == "published_missing":
+        if _blank(r.published):
+            yield ctx.finding(rule, rid="cover.published", actual=r.published)
     elif test in ("published_invalid", "published_late"):
         if _blank(r.published):
             return  # optional: filled in on publication
         when = parse_date(r.published)
         if test == "published_invalid":
-            too_early = when is not None and year is not None and when.year <= year
+            # a report year in the future is its own finding (C03): not compared again here
+            too_early = (when is not None and year is not None and year <= ctx.today.year
+                         and when.year <= year)
             if when is None or too_early or when > ctx.today:
                 yield ctx.finding(rule, rid="cover.published", actual=r.published,
                                   expected=f"{year + 1}年内的日期" if year else "年-月-日")

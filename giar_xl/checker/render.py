@@ -26,6 +26,11 @@ def _where(f: Finding) -> str:
     return f"{labels}：" if labels else ""
 
 
+def explanation(f: Finding) -> str:
+    """The finding in words with the row and column labels before it, as the command line shows it."""
+    return f"{_where(f)}{f.message}"
+
+
 def file_line(r: CheckResult) -> str:
     if not r.readable:
         return f"无法读取：{r.error}"
@@ -47,7 +52,7 @@ def render_file(r: CheckResult) -> list[str]:
             sheet = f.sheet
             lines.append(f"【{f.sheet or NO_PLACE}】")
         lines.append(f"  {f.cell or '':<5} {f.severity} {f.code} {f.name}")
-        lines.append(f"        {_where(f)}{f.message}")
+        lines.append(f"        {explanation(f)}")
         lines.append(f"        规则：{f.rule_text}")
     lines.append(f"小结：{file_line(r)}")
     return lines

@@ -47,6 +47,13 @@ COVER = [
               at="cover.published"),
          Case("2026-03-20 发布", cover={"published": "2026-03-20"}),
          params={"test": "published_late", "government_suffix": "人民政府"}),
+    Rule("C07", "cover.published_missing", "发布日期未填", WARNING, "cover",
+         "封面的发布日期为空。发布前可以留空，但导出的网页、Word、PDF 和纯文本以发布日期落款："
+         "没有发布日期时，文末没有落款（机关名称和日期）。",
+         "尚未填写；发布前请填写，否则导出的网页、Word、PDF 和纯文本文末没有落款（机关名称和日期）。", _COVER,
+         Case("封面 B5 发布日期留空", cover={"published": None}, at="cover.published"),
+         Case("B5 填 2026-01-20", cover={"published": "2026-01-20"}),
+         params={"test": "published_missing"}),
 ]
 # parts whose absence is a warning ([R] in FORMAT.md) rather than an error
 WARNED_PARTS = ("s5.rectification", "s6.fees")

@@ -15,7 +15,7 @@ import click
 
 from .. import __version__
 from ..errors import GiarError
-from ..export import FORMAT_NAMES, FORMATS, SUFFIXES, export_report
+from ..export import FORMAT_NAMES, FORMATS, SIGNED, SUFFIXES, export_report
 from ..fileio import check_writable, make_folder, write_bytes
 from ..inputs import load_report
 from ..report import Report
@@ -35,11 +35,11 @@ def parse_formats(values: tuple[str, ...]) -> list[str]:
                 continue
             fmt = ALIASES.get(w, w)
             if fmt not in FORMATS:
-                raise GiarError(f"不支持的导出格式“{word.strip()}”（可用：html、docx、json、txt）。")
+                raise GiarError(f"不支持的导出格式“{word.strip()}”（可用：{'、'.join(FORMATS)}）。")
             if fmt not in out:
                 out.append(fmt)
     if not out:
-        raise GiarError("请用 --to 指定导出格式：html、docx、json 或 txt（可重复，如 --to html --to docx）。")
+        raise GiarError(f"请用 --to 指定导出格式：{'、'.join(FORMATS)}（可重复，如 --to html --to docx）。")
     return out
 
 
@@ -94,7 +94,8 @@ def unclean_record(findings: list) -> dict:
 @click.command("export")
 @click.argument("file", type=click.Path(), metavar="报告文件")
 @click.option("--to", "formats", multiple=True, metavar="格式",
-              help="导出格式：html 网页，docx Word 文档，json 数据，txt 纯文本；可重复，或用逗号分隔")
+              help="导出格式：html 网页，docx Word 文档，pdf（需要 LibreOffice），json 数据，txt 纯文本；"
+                   "可重复，或用逗号分隔")
 @click.option("-o", "--output", "output", type=click.Path(), metavar="路径",
               help="输出文件或文件夹；省略时写在输入文件旁边，文件名相同")
 @click.option("--force", is_flag=True,
@@ -102,7 +103,7 @@ def unclean_record(findings: list) -> dict:
 @click.pass_context
 def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str | None,
             force: bool) -> None:
-    """把填好的工作簿（或报告 JSON）导出为网页、Word、JSON 或纯文本。
+    """把填好的工作簿（或报告 JSON）导出为网页、Word、PDF、JSON 或纯文本。
 
     导出前先校验：报告有“错误”时列出错误、不导出（退出码 1）；确需发布时加 --force。
 
@@ -146,4 +147,7 @@ def command(ctx: click.Context, file: str, formats: tuple[str, ...], output: str
         click.echo(f"已导出{FORMAT_NAMES[fmt]}：{readable_path(path)}（{size / 1024:.1f} KB）")
     if unclean and "txt" in fmts:
         click.echo("注意：纯文本没有文件属性，无法注明未通过校验。", err=True)
+    if not report.published and any(f in SIGNED for f in fmts):
+        click.echo("注意：封面未填发布日期，导出的文件文末没有落款（机关名称和日期）；"
+                   "发布前请在封面填写发布日期后重新导出。", err=True)
     ctx.exit(0)

@@ -1,4 +1,4 @@
-"""Publishable output: HTML, Word, JSON and plain text, all derived from the format spec.
+"""Publishable output: HTML, Word, PDF, JSON and plain text, all derived from the format spec.
 
 ``export_report(report, fmt)`` returns the file's bytes; writing them (atomically,
 never over an existing file without --force) is the command's job.
@@ -16,9 +16,12 @@ from collections.abc import Callable
 
 from ..report import Report
 
-FORMATS = ("html", "docx", "json", "txt")
-SUFFIXES = {"html": ".html", "docx": ".docx", "json": ".json", "txt": ".txt"}
-FORMAT_NAMES = {"html": "网页（HTML）", "docx": "文档（Word）", "json": "数据（JSON）", "txt": "纯文本（TXT）"}
+FORMATS = ("html", "docx", "pdf", "json", "txt")
+SUFFIXES = {"html": ".html", "docx": ".docx", "pdf": ".pdf", "json": ".json", "txt": ".txt"}
+FORMAT_NAMES = {"html": "网页（HTML）", "docx": "文档（Word）", "pdf": "文档（PDF）",
+                "json": "数据（JSON）", "txt": "纯文本（TXT）"}
+# the formats that end with the signature (机关名称 and 发布日期)
+SIGNED = ("html", "docx", "pdf", "txt")
 
 
 def export_json(report: Report, unclean: dict | None = None) -> bytes:
@@ -40,6 +43,9 @@ def _renderer(fmt: str) -> Callable[..., bytes]:
     if fmt == "docx":
         from .docx import export_docx
         return export_docx
+    if fmt == "pdf":
+        from .pdf import export_pdf
+        return export_pdf
     if fmt == "txt":
         from .text import export_text
         return export_text
@@ -49,8 +55,8 @@ def _renderer(fmt: str) -> Callable[..., bytes]:
 
 
 def export_report(report: Report, fmt: str, *, unclean: dict | None = None) -> bytes:
-    """The report rendered as ``fmt`` ("html", "docx", "json" or "txt")."""
+    """The report rendered as ``fmt`` ("html", "docx", "pdf", "json" or "txt")."""
     return _renderer(fmt)(report, unclean)
 
 
-__all__ = ["FORMATS", "FORMAT_NAMES", "SUFFIXES", "export_report"]
+__all__ = ["FORMATS", "FORMAT_NAMES", "SIGNED", "SUFFIXES", "export_report"]

@@ -16,7 +16,7 @@ from ..formula import as_typed
 from ..report import Report
 from ..spec import GridCell, SectionSpec, TableSpec, numbered_headings
 from ..spec.model import CHINESE_NUMERALS
-from ..text import parse_date, strip_control
+from ..text import display_width, parse_date, strip_control
 
 def report_title(report: Report) -> str:
     """"<机关名称><年度>年政府信息公开工作年度报告"; missing parts are left out, not invented."""
@@ -177,18 +177,20 @@ def chinese_date(value: str) -> str:
 
 def text_width(text: str) -> float:
     """Width in ems: a CJK character is one em, a digit or Latin letter about half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    return display_width(text) / 2
 
 
 def fit_column_widths(report: Report, table: TableSpec, total: float, em: float,
-                      padding: float) -> list[float]:
+                      padding: float, narrow: float = 0.5) -> list[float]:
     """Column widths (same unit as ``total``) in the spec's proportions, widened where a number needs it.
 
     A fixed-layout Word table wraps "37618" into "3761/8" when its column is too
     narrow, which reads as two numbers. Each value column gets at least the width
     of its longest number; the width comes from columns with room to spare
     (label columns first: their text wraps harmlessly). If there is not enough
-    room at all, every column shrinks in proportion to what it needs.
+    room at all, every column shrinks in proportion to what it needs. ``narrow``
+    is the width of a digit or Latin letter in ems (0.5 in Times New Roman; the
+    faces that stand in for it elsewhere are wider).
     """
     weight = sum(table.col_widths)
     widths = [total * w / weight for w in table.col_widths]
@@ -198,7 +200,9 @@ def fit_column_widths(report: Report, table: TableSpec, total: float, em: float,
     for g in table.grid:
         if g.value and g.colspan == 1:
             has_value[g.c] = True
-            need[g.c] = max(need[g.c], text_width(cell_text(report, g)) * em + padding)
+            text = cell_text(report, g)
+            wide = sum(1 for ch in text if display_width(ch) == 2)
+            need[g.c] = max(need[g.c], (wide + narrow * (len(text) - wide)) * em + padding)
     floors = [need[c] if has_value[c] else max(need[c], floor_label) for c in range(table.n_cols)]
     deficit = sum(max(0.0, floors[c] - widths[c]) for c in range(table.n_cols))
     if deficit <= 0:

@@ -6,7 +6,8 @@ Two shapes are seen when a page is copied as plain text:
   tab (tests/fixtures/shizhuang-2024.txt; also what ``export txt`` writes);
 - one row per line, cells separated by tabs (what most browsers put on the
   clipboard).
-The shape is recognised from the tab lines themselves.
+The shape is recognised from the tab lines themselves. Text with grid tables
+(``+----+``, what ``export --to txt`` writes) is read by ``gridtext.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from ..errors import UnreadableInput
 from .document import Block, Document, Para, Row, TableBlock, note
+from .gridtext import has_grid_tables, read_grid_document
 
 
 def decode_text(raw: bytes, source: str) -> tuple[str, list[dict]]:
@@ -44,7 +46,10 @@ def read_text(raw: bytes, source: str, is_table_text: Callable[[str], bool]) -> 
     if "\x00" in text:
         raise UnreadableInput("这不是文本文件（含有二进制内容）。", file=source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks = (_read_cells(lines) if _cell_per_line(lines) else _read_rows(lines, is_table_text))
+    if has_grid_tables(lines):
+        blocks = read_grid_document(lines)
+    else:
+        blocks = (_read_cells(lines) if _cell_per_line(lines) else _read_rows(lines, is_table_text))
     return Document(blocks, source, notes=notes)
 
 

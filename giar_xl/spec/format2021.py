@@ -182,7 +182,9 @@ def _table3() -> TableSpec:
             grid.append(GridCell(rr, 3 + j, value=cid, role="value"))
     return TableSpec("t3", "三、收到和处理政府信息公开申请情况", tuple(cells), tuple(grid),
                      T3_HEADER_ROWS + len(T3_ROWS), 10,
-                     (12.0, 14.0, 30.0, 8.0, 8.0, 8.0, 9.0, 9.0, 8.0, 8.0), note=T3_NOTE)
+                     # the row labels get the room: most print on one line, and the whole
+                     # table fits one A4 page in the Word export
+                     (10.0, 13.0, 38.0, 7.5, 7.5, 7.5, 7.5, 7.5, 7.5, 7.5), note=T3_NOTE)
 
 
 # ---------------------------------------------------------------- table 四
@@ -280,7 +282,7 @@ S1_PARTS = (
              keywords=("监督", "考核", "评议", "责任追究"), phrasings=("培训", "考评", "督查", "检查")),
 )
 S5_PARTS = (
-    TextPart("s5.intro", "", "本部分的总体说明", required=False),
+    TextPart("s5.intro", "", "概括说明存在的主要问题及改进情况", required=False),
     TextPart("s5.problems", "主要问题", "本年度政府信息公开工作存在的主要问题",
              keywords=("问题", "不足"), phrasings=("差距", "薄弱", "有待")),
     TextPart("s5.rectification", "上年度问题整改情况", "上一年度报告所列问题的整改情况",

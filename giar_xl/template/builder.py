@@ -25,20 +25,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..fileio import write_bytes
 from ..formula import exact
-from ..layout import (BINDING_SHEET, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
-                      STATUS_LABEL, defined_name, expected_formula, grid_range,
-                      narrative_heading_address, places, status_cells, status_formula,
-                      status_row, table_sheet)
+from ..layout import (BALANCED, BINDING_SHEET, BLANK_RULE, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
+                      STATUS_LABEL, UNBALANCED, defined_name, expected_formula, grid_range,
+                      identity_words, narrative_heading_address, places, status_cells,
+                      status_formula, status_row, table_sheet)
 from ..ooxml import FIXED_TIME, reproducible
 from ..report import Report
 from ..safety import write_value
 from ..spec import DEFAULT_FORMAT, FormatSpec, SectionSpec, TableSpec, numbered_headings
 from ..spec.format2021 import AMOUNT_DECIMALS
+from ..text import parse_date
+from . import sizing
 from . import styles as st
 
 COUNT_PROMPT = "填写大于等于 0 的整数；没有请填 0，不要留空，也不要填“/”“无”“—”。"
 AMOUNT_PROMPT = f"单位：万元，精确到分（最多 {AMOUNT_DECIMALS} 位小数）；没有请填 0。"
 TEXT_PROMPT = "可直接输入或从 Word 粘贴；单元格内换行用 Alt+Enter。"
+DATE_PROMPT = "填写报告在网站发布的日期，如 2026-01-20；发布前可留空。导出的文件以此日期落款。"
+FILLED_LABEL = "数字填写"
+INTRO_TITLE = "总述"
+# a long narrative part steps down through these sizes until it fits Excel's tallest row
+TEXT_SIZES = (12.0, 11.0, 10.5, 10.0, 9.0)
+EMPTY_BOX_LINES = 6  # an empty text box is this many lines of the text font tall
+COVER_LABEL_WIDTH = 16
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BINDING_HEADER = ("id", "sheet", "address", "kind", "label", "formula")
 
 
@@ -74,6 +84,7 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
     _binding(binding, wb, spec, report)
     if report is not None:
         _fill(wb, spec, report)
+    _fit_rows(wb, spec)
     for ws in wb.worksheets:
         if ws.title != BINDING_SHEET:
             ws.protection.sheet = True  # no password: a help for the clerk, nothing relies on it
@@ -99,7 +110,6 @@ def _title(ws: Worksheet, text: str, ncols: int) -> None:
     ws.cell(TITLE_ROW, 1, text).font = st.TITLE_FONT
     if ncols > 1:
         ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
-    ws.row_dimensions[TITLE_ROW].height = 24
 
 
 def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None,
@@ -110,15 +120,15 @@ def _print_setup(ws: Worksheet, landscape: bool, title_rows: str | None = None,
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.left = ws.page_margins.right = sizing.SIDE_MARGIN_IN
     if title_rows:
         ws.print_title_rows = title_rows
 
 
 def _cover(ws: Worksheet, spec: FormatSpec) -> None:
     _title(ws, f"{spec.document_title} · 填报工作簿", 2)
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["A"].width = COVER_LABEL_WIDTH
+    ws.column_dimensions["B"].width = sizing.width_to_fill() - COVER_LABEL_WIDTH
     where = places(spec)
     for part in spec.cover:
         cell = ws[where[part.id].address]
@@ -126,7 +136,8 @@ def _cover(ws: Worksheet, spec: FormatSpec) -> None:
         label.font, label.fill, label.border, label.alignment = (st.HEADER_FONT, st.HEADER_FILL,
                                                                  st.BORDER, st.CENTER)
         cell.font, cell.border, cell.alignment = st.VALUE_FONT, st.BORDER, st.LEFT_WRAP
-        ws.row_dimensions[cell.row].height = 22
+        if part.id == "cover.published":
+            cell.number_format = "yyyy-mm-dd"
     row = COVER_FIRST_ROW + len(spec.cover) + 1
     info = [("报告格式", f"{spec.name}（{spec.source}）"),
             ("格式标识", f"{spec.id}，模板版本 {spec.version}")]
@@ -141,15 +152,30 @@ def _cover(ws: Worksheet, spec: FormatSpec) -> None:
                 formula=[f'LEFT({b.coordinate},1)="✗"'], fill=st.BAD_FILL))
         row += 1
     row += 1
-    for line in ("填表说明：",
-                 "1. 白色单元格由您填写；灰色单元格是公式（合计），会自动计算，请勿改动。",
-                 "2. 表二至表四每个数字单元格都要填写数字，没有的填 0，不要留空或填“/”“无”。",
-                 "3. 各表下方及本页的“勾稽检查”会即时显示是否平衡；红色表示需要核对。",
-                 "4. 填完后可在命令行运行 giar-xl validate 本文件，或点击“校验”按钮（如有）。"):
-        ws.cell(row, 1, line).font = st.HINT_FONT
+    for line in _instructions(spec):
+        c = ws.cell(row, 1, line)
+        c.font, c.alignment = st.HINT_FONT, st.LEFT_WRAP
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
         row += 1
     _print_setup(ws, landscape=False)
+
+
+def _instructions(spec: FormatSpec) -> list[str]:
+    """The cover's instructions: what the workbook itself shows first, the full check last."""
+    status_sheets = "、".join(dict.fromkeys(f"“{sheet}”" for _, sheet, _ in status_cells(spec)))
+    tables = [s for s in spec.sections if s.table is not None]
+    span = f"表{tables[0].number}至表{tables[-1].number}"
+    return [
+        "填表说明：",
+        "1. 白色单元格由您填写；灰色单元格是公式（合计），会自动计算，请勿改动。",
+        f"2. {span}每个数字单元格都要填写数字，没有的填 0，不要留空或填“/”“无”；"
+        "空白或不是数字的单元格会自动标黄。",
+        f"3. 边填边看：{status_sheets}表格下方的“{STATUS_LABEL}”一行逐列显示“{BALANCED}”或"
+        f"“{UNBALANCED}…”，不平衡的列变红；本页上方的“{STATUS_LABEL}”“{FILLED_LABEL}”两行汇总全表，"
+        "全部显示“✓”即表格数字没有问题。",
+        "4. 文字和数字都填好后，再做一次全面校验（必填内容、与上年报告的衔接等）：带“校验”按钮的"
+        "工作簿（.xlsm）点击按钮即可；没有按钮时，可请信息化人员运行 giar-xl validate 本文件。",
+    ]
 
 
 def _cover_checks(spec: FormatSpec) -> list[tuple[str, str]]:
@@ -169,7 +195,7 @@ def _cover_checks(spec: FormatSpec) -> list[tuple[str, str]]:
         parts.extend(f"'{sheet}'!{r}" for r in st.rectangles(addresses))
         total += len(addresses)
     count = f"COUNT({','.join(parts)})"
-    out.append(("数字填写", f'=IF({count}={total},"✓ 所有数字单元格均已填写",'
+    out.append((FILLED_LABEL, f'=IF({count}={total},"✓ 所有数字单元格均已填写",'
                           f'"✗ 有 "&({total}-{count})&" 个数字单元格空白或不是数字（标黄处）")'))
     return out
 
@@ -212,8 +238,6 @@ def _table_sheet(ws: Worksheet, spec: FormatSpec, table: TableSpec) -> None:
                 first.fill = st.FORMULA_FILL
     for i, width in enumerate(table.col_widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width
-    for r in range(GRID_TOP, GRID_TOP + table.n_rows):
-        ws.row_dimensions[r].height = 30 if table.key != "t3" else 20
     header_rows = min(g.r for g in table.grid if g.value is not None)
     first_value_col = min(g.c for g in table.grid if g.value is not None)
     if table.key != "t2":
@@ -231,11 +255,10 @@ def _status_row(ws: Worksheet, spec: FormatSpec, table: TableSpec) -> None:
         return
     row = status_row(table)
     label_cols = min(g.c for g in table.grid if g.value is not None)
-    label = ws.cell(row, 1, f"{STATUS_LABEL}（{cells[0][0].spec.text}）")
+    label = ws.cell(row, 1, f"{STATUS_LABEL}（{identity_words(spec, cells[0][0])}）")
     label.font, label.alignment = st.HINT_FONT, st.LEFT_WRAP
     if label_cols > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=label_cols)
-    ws.row_dimensions[row].height = 36
     where = places(spec)
     for inst, address in cells:
         c = ws[address]
@@ -255,22 +278,23 @@ def _col(address: str) -> str:
 
 def _narrative_sheet(ws: Worksheet, spec: FormatSpec, section: SectionSpec) -> None:
     _title(ws, section.heading, 1)
-    ws.column_dimensions["A"].width = 110
+    ws.column_dimensions["A"].width = sizing.width_to_fill()
     ws.cell(TITLE_ROW + 1, 1, "请在每个标题下方的大方框内填写正文；灰色小字是提示。").font = st.HINT_FONT
     headings = numbered_headings(section.parts)
     where = places(spec)
     for i, part in enumerate(section.parts):
         head = ws[narrative_heading_address(section, i)]
-        title = headings.get(part.id, "总述")
+        title = headings.get(part.id, INTRO_TITLE)
         need = "（必填）" if part.required else "（选填）"
-        head.value = f"{title}{need}　{part.hint}"
+        head.value = f"{title}{need}　{part.hint}" if part.hint else f"{title}{need}"
         head.font, head.alignment, head.fill = st.HEADER_FONT, st.LEFT_WRAP, st.HEADER_FILL
-        ws.row_dimensions[head.row].height = 30
         box = ws[where[part.id].address]
         box.value = None
         box.font, box.alignment, box.border = st.TEXT_FONT, st.TOP_WRAP, st.BORDER
-        ws.row_dimensions[box.row].height = 150
+    # text columns are exactly as wide as the page: print at 100 %, nothing to fit
     _print_setup(ws, landscape=False)
+    ws.sheet_properties.pageSetUpPr = None
+    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
 
 
 # ------------------------------------------------------------------ inputs
@@ -281,7 +305,8 @@ def _inputs(wb: Workbook, spec: FormatSpec) -> None:
         if p.kind == "value":
             groups[(p.sheet, spec.value_cell(p.id).kind)].append(p.address)
         elif p.kind in ("text", "cover"):
-            groups[(p.sheet, p.id if p.id == "cover.year" else "text")].append(p.address)
+            kind = p.id if p.id in ("cover.year", "cover.published") else "text"
+            groups[(p.sheet, kind)].append(p.address)
     for (sheet, kind), addresses in groups.items():
         ws = wb[sheet]
         for a in addresses:
@@ -299,6 +324,12 @@ def _inputs(wb: Workbook, spec: FormatSpec) -> None:
             dv = DataValidation(type="whole", operator="between", formula1="2021", formula2="2100",
                                 promptTitle="报告年度", prompt="填写四位数年份，如 2025。",
                                 errorTitle="年度不对", error="请填写 2021 年及以后的四位数年份。")
+        elif kind == "cover.published":
+            # the first reports of this format were published in 2022
+            dv = DataValidation(type="date", operator="between", formula1="DATE(2022,1,1)",
+                                formula2="DATE(2100,12,31)", allow_blank=True,
+                                promptTitle="发布日期", prompt=DATE_PROMPT, errorTitle="日期不对",
+                                error="请填写日期，如 2026-01-20（年-月-日）；发布前可留空。")
         else:
             dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="32000",
                                 promptTitle="填写说明", prompt=TEXT_PROMPT, showErrorMessage=False)
@@ -310,7 +341,7 @@ def _inputs(wb: Workbook, spec: FormatSpec) -> None:
         if kind in ("count", "amount"):
             top_left = st.rectangles(addresses)[0].split(":")[0]
             ws.conditional_formatting.add(sqref, FormulaRule(
-                formula=[f"NOT(ISNUMBER({top_left}))"], fill=st.BLANK_FILL))
+                formula=[BLANK_RULE.format(cell=top_left)], fill=st.BLANK_FILL))
 
 
 # ------------------------------------------------------------------ binding
@@ -339,10 +370,18 @@ def _fill(wb: Workbook, spec: FormatSpec, report: Report) -> None:
     where = places(spec)
     for part in spec.cover:
         value = report.cover_value(part.id)
+        if part.id == "cover.published" and isinstance(value, str) and _ISO_DATE.match(value):
+            # a real date, as the cell's validation asks; it reads back as the same text
+            value = parse_date(value) or value
         write_value(wb[where[part.id].sheet][where[part.id].address], value)
     for pid, text in report.texts.items():
         if pid in where and text:
-            write_value(wb[where[pid].sheet][where[pid].address], text)
+            cell = wb[where[pid].sheet][where[pid].address]
+            write_value(cell, text)
+            width = wb[where[pid].sheet].column_dimensions[cell.column_letter].width
+            size = sizing.fitting_size(str(cell.value), width, TEXT_SIZES)
+            if size != st.TEXT_FONT.sz:
+                cell.font = st.text_font(size)
     shown = _shown_values(spec, report)
     for c in spec.value_cells:
         p = where[c.id]
@@ -352,6 +391,25 @@ def _fill(wb: Workbook, spec: FormatSpec, report: Report) -> None:
 
 
 _FORMULA = object()
+
+
+# ------------------------------------------------------------------ row heights
+def _fit_rows(wb: Workbook, spec: FormatSpec) -> None:
+    """Give every row with content the height its text needs (see ``sizing``)."""
+    empty_boxes: dict[str, set[int]] = defaultdict(set)
+    for p in places(spec).values():
+        if p.kind == "text":
+            empty_boxes[p.sheet].add(wb[p.sheet][p.address].row)
+    box = EMPTY_BOX_LINES * st.TEXT_FONT.sz * sizing.LINE_EM + sizing.CELL_PAD_PT
+    for ws in wb.worksheets:
+        if ws.title == BINDING_SHEET:
+            continue
+        need = sizing.row_needs(ws)
+        for r in empty_boxes.get(ws.title, ()):
+            if ws.cell(r, 1).value is None:
+                need[r] = max(need.get(r, 0.0), box)
+        for r in sorted(need):
+            sizing.set_height(ws, r, need[r])
 
 
 def _shown_values(spec: FormatSpec, report: Report) -> dict[str, object]:

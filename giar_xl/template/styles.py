@@ -19,13 +19,22 @@ LABEL_FONT = Font(name=SONG, size=10)
 VALUE_FONT = Font(name=SONG, size=11)
 HINT_FONT = Font(name=SONG, size=9, color="666666")
 TEXT_FONT = Font(name=FANGSONG, size=12)
+
+
+def text_font(size: float) -> Font:
+    """The narrative text font at another size (a long part is set smaller to fit its row)."""
+    return Font(name=FANGSONG, size=size)
+
+
 STATUS_FONT = Font(name=SONG, size=9, bold=True)
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FORMULA_FILL = PatternFill("solid", fgColor="EDEDED")
 INPUT_FILL = PatternFill("solid", fgColor="FFFFFF")
-BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
-BLANK_FILL = PatternFill("solid", fgColor="FFE699")
+# fills of conditional formats carry the colour twice: Excel and WPS paint a differential
+# fill's background colour, LibreOffice its foreground colour
+BAD_FILL = PatternFill("solid", fgColor="FFFFC7CE", bgColor="FFFFC7CE")
+BLANK_FILL = PatternFill("solid", fgColor="FFFFE699", bgColor="FFFFE699")
 
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT_WRAP = Alignment(horizontal="left", vertical="center", wrap_text=True)
