@@ -22,6 +22,8 @@ def where(case) -> tuple[str | None, str | None]:
     if case.at is not None:
         p = places(DEFAULT_FORMAT)[case.at]
         return p.sheet, p.address
+    if not case.notes:
+        return None, None  # about another file (last year's): no cell of this one
     note = case.notes[0]
     return note[2], note[3]
 

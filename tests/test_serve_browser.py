@@ -79,7 +79,7 @@ def test_clerk_checks_a_book_and_downloads_the_annotated_copy(server, browser, t
     browser.find_element(By.ID, "file").send_keys(str(book))
     wait = WebDriverWait(browser, 60)
     wait.until(lambda d: "错误 2 处" in d.find_element(By.ID, "summary").text)
-    assert browser.find_element(By.ID, "summary").text == f"{BOOK}：错误 2 处，提示 2 处。"
+    assert browser.find_element(By.ID, "summary").text == f"{BOOK}：错误 2 处，提示 3 处。"
 
     # both errors, each under its sheet's heading, with its cell, labels and rule, as shown on screen
     shown = {}
@@ -102,7 +102,7 @@ def test_clerk_checks_a_book_and_downloads_the_annotated_copy(server, browser, t
     copy = wait_for_download(browser.downloads, "两处错误-校验.xlsx")
     wb = openpyxl.load_workbook(copy)
     results = wb[RESULTS_SHEET]
-    assert results["A1"].value.startswith("校验结果：发现 2 个错误、2 个提示") and BOOK in results["A1"].value
+    assert results["A1"].value.startswith("校验结果：发现 2 个错误、3 个提示") and BOOK in results["A1"].value
     places = [results.cell(r, 4).value for r in range(4, results.max_row + 1)]
     assert any("二、主动公开!B5" in p for p in places) and any("三、依申请公开!D31" in p for p in places)
     assert wb["二、主动公开"]["B5"].fill.fgColor.rgb.endswith(ERROR_COLOUR.lstrip("#"))

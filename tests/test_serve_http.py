@@ -101,13 +101,14 @@ def test_validate_with_last_year(server, books):
     assert_clean_tmp(server)
 
 
-def test_unreadable_previous_names_it(server, books):
+def test_unreadable_previous_is_a_finding_and_this_year_is_checked(server, books):
     r = server.client.post("/api/validate", files=upload("干净.xlsx", books["干净.xlsx"].read_bytes(),
                                                           ("去年的.xlsx", b"not a zip")))
-    assert r.status_code == 422
-    message = r.json()["error"]
-    assert message.startswith("上年文件无法读取") and "去年的.xlsx" in message
-    assert str(server.tmp) not in message  # never the temporary path
+    assert r.status_code == 200
+    (result,) = r.json()["files"]
+    (y06,) = [f for f in result["findings"] if f["code"] == "Y06"]
+    assert "去年的.xlsx" in y06["message"] and "无法读取" in y06["message"]
+    assert str(server.tmp) not in json.dumps(r.json(), ensure_ascii=False)  # never the temporary path
 
 
 @pytest.mark.parametrize("name", ["两处错误.xlsx", "带按钮.xlsm"])

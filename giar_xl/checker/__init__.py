@@ -19,9 +19,13 @@ from .rule import Rule
 
 
 def check(report: Report, previous: Report | None = None, *,
-          today: date | None = None, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
-    """Every finding of every rule, ordered by sheet (workbook order) and cell."""
-    ctx = CheckContext(report, previous, today or date.today())
+          today: date | None = None, rules: tuple[Rule, ...] = RULES,
+          previous_error: str | None = None) -> list[Finding]:
+    """Every finding of every rule, ordered by sheet (workbook order) and cell.
+
+    ``previous_error``: last year's file was given but could not be read (why, in Chinese).
+    """
+    ctx = CheckContext(report, previous, today or date.today(), previous_error)
     found: list[Finding] = []
     for rule in rules:
         found.extend(KINDS[rule.kind](ctx, rule))

@@ -87,6 +87,7 @@ class Case:
     # True: as read from a workbook (formulas intact); False: a plain report JSON
     workbook: bool = True
     at: str | None = None  # the id (or "sheet!A1") the finding must point at
+    previous_error: str | None = None  # last year's file could not be read
     # structure cases only: what to do to a real workbook (see tests/test_checker_workbook.py);
     # every other edit above maps onto the workbook by itself
     damage: tuple[tuple[Any, ...], ...] = ()
@@ -217,4 +218,5 @@ def run(case: Case) -> list:
     from . import check
 
     report, previous = build(case)
-    return check(report, previous, today=CASE_TODAY)
+    return check(report, None if case.previous_error else previous, today=CASE_TODAY,
+                 previous_error=case.previous_error)

@@ -83,6 +83,8 @@ class CheckContext:
     report: Report
     previous: Report | None = None
     today: date = field(default_factory=date.today)
+    # why last year's file, given, could not be read (the cross-year rules then say so)
+    previous_error: str | None = None
 
     def balance(self) -> list[Any]:
         """Which cells explain the identities that fail (computed once per check)."""

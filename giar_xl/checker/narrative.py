@@ -80,6 +80,10 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         first = rule.params["first_year"]
         if year is not None and year < first:
             yield ctx.finding(rule, rid="cover.year", expected=first, actual=year, first=first)
+    elif test == "year_distributed":
+        wanted = report_year(r.meta.get("distributed_for"))
+        if wanted is not None and year is not None and year != wanted:
+            yield ctx.finding(rule, rid="cover.year", expected=wanted, actual=year)
     elif test == "published_missing":
         if _blank(r.published):
             yield ctx.finding(rule, rid="cover.published", actual=r.published)
@@ -296,8 +300,27 @@ def same_as_last_year(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
 
 @kind("previous_year")
 def previous_year(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """Last year's report is for the year before this one. Which file is off: this one when
+    its year is last year's too (a workbook sent back a second time) or differs from the year
+    it was distributed for (C08 says so); otherwise the one given as last year's."""
     if ctx.previous is None:
         return
     this, last = report_year(ctx.report.year), report_year(ctx.previous.year)
-    if this is not None and last is not None and last != this - 1:
-        yield ctx.finding(rule, rid="cover.year", expected=this - 1, actual=last)
+    if this is None or last is None or last == this - 1:
+        return
+    distributed = report_year(ctx.report.meta.get("distributed_for"))
+    this_is_off = this == last or (distributed is not None and this != distributed)
+    if rule.params["this_file"] != this_is_off:
+        return
+    if this_is_off and this != last:
+        return  # the workbook's own record already names the wrong year (C08)
+    expected = this - 1 if not this_is_off else last + 1
+    yield ctx.finding(rule, rid="cover.year", expected=expected, actual=this if this_is_off else last,
+                      last=last)
+
+
+@kind("previous_unreadable")
+def previous_unreadable(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
+    """Last year's file was given but could not be read: this year's is checked all the same."""
+    if ctx.previous_error:
+        yield ctx.finding(rule, sheet=None, cell=None, actual=None, why=ctx.previous_error)

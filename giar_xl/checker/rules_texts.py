@@ -54,6 +54,15 @@ COVER = [
          Case("封面 B5 发布日期留空", cover={"published": None}, at="cover.published"),
          Case("B5 填 2026-01-20", cover={"published": "2026-01-20"}),
          params={"test": "published_missing"}),
+    Rule("C08", "cover.year_distributed", "报告年度与下发年度不符", ERROR, "cover",
+         "县里用 giar-xl distribute 下发的工作簿记着它是为哪一年度的报告下发的；封面的报告年度与之不同，"
+         "多半是交错了文件（如上年的工作簿），或把报告年度填错了。",
+         "此工作簿是为 {expected} 年度报告下发的，封面的报告年度却是 {actual}：请确认没有交错文件，"
+         "报告年度没有填错。", "报告年度 = 下发的年度",
+         Case("为 2025 年度下发的工作簿，封面报告年度被改成 2023", cover={"year": 2023},
+              meta={"distributed_for": 2025}, at="cover.year"),
+         Case("封面报告年度 2025", meta={"distributed_for": 2025}),
+         params={"test": "year_distributed"}),
 ]
 # parts whose absence is a warning ([R] in FORMAT.md) rather than an error
 WARNED_PARTS = ("s5.rectification", "s6.fees")
@@ -180,8 +189,20 @@ YEARS = [
          params={"sections": tuple(s.key for s in SPEC.sections if s.kind == "narrative"),
                  "threshold": 0.85, "min_chars": 50}),
     Rule("Y04", "years.previous_year", "上年报告年度不对", WARNING, "previous_year",
-         "用于跨年度核对的上年报告，其年度应为本报告年度的前一年。",
+         "用于跨年度核对的上年报告，其年度应为本报告年度的前一年（本报告的年度与上年报告相同时见 Y05）。",
          "上年报告的年度应为 {expected}，实为 {actual}。", "上年报告年度 = 本年度 − 1",
          Case("核对 2025 年度报告时给了 2023 年度报告", prev_year=2023, at="cover.year"),
-         Case("给了 2024 年度报告")),
+         Case("给了 2024 年度报告"), params={"this_file": False}),
+    Rule("Y05", "years.same_year", "本报告的年度与上年报告相同", ERROR, "previous_year",
+         "本报告的年度与上年报告相同，多半是把上年的工作簿又交了一次，或封面的报告年度没有改。",
+         "本报告的年度为 {actual}，与上年报告相同：本文件可能是上年的报告，请核对（本年应为 {expected} 年度）。",
+         "本报告年度 = 上年报告年度 + 1",
+         Case("交回的工作簿仍是 2024 年度（与上年报告相同）", cover={"year": 2024}, at="cover.year"),
+         Case("2025 年度报告，上年报告 2024 年度"), params={"this_file": True}),
+    Rule("Y06", "years.previous_unreadable", "上年报告无法读取", WARNING, "previous_unreadable",
+         "给了上年报告，但无法读取（文件损坏、是 2019 年版格式、不是年度报告等）；本年报告照常校验，"
+         "跨年度核对（上年结转、现行有效件数、内容雷同）没有做。",
+         "上年报告无法读取，跨年度核对没有做：{why}", "上年报告可以读取",
+         Case("上年报告文件已损坏", previous_error="文件已损坏或不是 .xlsx 工作簿（无法作为压缩包打开）。"),
+         Case("上年报告可以读取")),
 ]

@@ -38,8 +38,20 @@ def read_report(path: str | Path) -> Report:
                               file=str(path)) from None
 
 
+def read_previous(path: str | Path | None) -> tuple[Report | None, str | None]:
+    """Last year's report, or why it cannot be read: a bad last-year file is a finding on
+    this year's report (Y06), never the end of the run."""
+    if path is None:
+        return None, None
+    try:
+        return read_report(path), None
+    except GiarError as e:
+        return None, f"{readable_path(e.file or path)}：{_reason(e)}"
+
+
 def check_file(path: str, previous: Report | None,
-               resolve: Callable[[Report, str], Report | None] | None = None) -> CheckResult:
+               resolve: Callable[[Report, str], Report | None] | None = None,
+               previous_error: str | None = None) -> CheckResult:
     """One file's result; a file that cannot be read becomes a result, not an exception.
 
     ``resolve`` picks last year's report per file (``--previous`` given a folder).
@@ -52,7 +64,7 @@ def check_file(path: str, previous: Report | None,
         return CheckResult(shown, error=_reason(e))
     if resolve is not None:
         previous = resolve(report, path)
-    return CheckResult(shown, check(report, previous))
+    return CheckResult(shown, check(report, previous, previous_error=previous_error))
 
 
 def _with_progress(files: list[str]) -> Iterable[str]:
@@ -92,7 +104,7 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     if output:
         check_writable(output, force)  # before a long batch, not after it
     resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
-    previous = read_report(previous_path) if previous_path and resolve is None else None
+    previous, previous_error = read_previous(previous_path if resolve is None else None)
     # folders are checked file by file; what Excel, Word and the system leave there is skipped
     found = expand_inputs(files)
     skipped = [f for f in found if junk_reason(f)]
@@ -103,7 +115,7 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         from ..annotate import check_target
 
         check_target(paths[0], annotate_path, force)
-    results = [check_file(f, previous, resolve) for f in _with_progress(paths)]
+    results = [check_file(f, previous, resolve, previous_error) for f in _with_progress(paths)]
     text = render_json(results) if fmt == "json" else render_text(results)
     if output:
         write_text(output, text, force=force)

@@ -14,8 +14,12 @@ import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import GiarError
+
+if TYPE_CHECKING:
+    from ..report import Report
 
 JSON_TYPE = "application/json; charset=utf-8"
 TEXT_TYPE = "text/plain; charset=utf-8"
@@ -57,17 +61,15 @@ def _shown(e: GiarError, name: str) -> str:
     return str(e)
 
 
-def _previous(previous: tuple[str, str] | None):
-    """Last year's report, or an Outcome saying why it cannot be read."""
-    from ..commands.validate import read_report
+def _previous(previous: tuple[str, str] | None) -> tuple[Report | None, str | None]:
+    """Last year's report, or why it cannot be read (a finding on this year's, as on the CLI)."""
+    from ..commands.validate import read_previous
 
     if previous is None:
-        return None
+        return None, None
     path, name = previous
-    try:
-        return read_report(path)
-    except GiarError as e:
-        return error(422, "上年文件无法读取：" + _shown(e, name))
+    report, problem = read_previous(path)
+    return report, problem and problem.replace(str(path), name)
 
 
 def validate(file: tuple[str, str], previous: tuple[str, str] | None = None) -> Outcome:
@@ -75,11 +77,9 @@ def validate(file: tuple[str, str], previous: tuple[str, str] | None = None) -> 
     from ..checker import render_json
     from ..commands.validate import check_file
 
-    last_year = _previous(previous)
-    if isinstance(last_year, Outcome):
-        return last_year
+    last_year, problem = _previous(previous)
     path, name = file
-    result = check_file(path, last_year)
+    result = check_file(path, last_year, previous_error=problem)
     result.file = name
     return Outcome(200 if result.readable else 422, render_json([result]).encode("utf-8"), JSON_TYPE)
 
@@ -94,10 +94,8 @@ def annotate(file: tuple[str, str], previous: tuple[str, str] | None = None) -> 
     if suffix not in WORKBOOK_TYPES:
         return error(400, f"文件“{name}”：只有工作簿（.xlsx 或 .xlsm）能生成带校验结果的副本；"
                           "报告数据（.json）请直接看校验结果或导出。")
-    last_year = _previous(previous)
-    if isinstance(last_year, Outcome):
-        return last_year
-    result = check_file(path, last_year)
+    last_year, problem = _previous(previous)
+    result = check_file(path, last_year, previous_error=problem)
     if not result.readable:
         return error(422, f"文件“{name}”无法读取：{result.error}")
     copy_name = Path(name).stem + ANNOTATED_SUFFIX + suffix
