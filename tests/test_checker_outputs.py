@@ -46,7 +46,10 @@ def test_committed_findings_schema_is_fresh():
 
 
 def test_rules_doc_is_fresh():
-    assert RULES_DOC.read_text("utf-8") == render_rules_doc(), "run scripts/gen_rules_doc.py"
+    from real_corpus import hint_hit_rates
+
+    assert RULES_DOC.read_text("utf-8") == render_rules_doc(hint_hit_rates()), \
+        "run scripts/gen_rules_doc.py"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
@@ -165,7 +168,11 @@ def test_cli_previous_year_and_unreadable_previous(capsys, tmp_path: Path):
     assert "提示 Y01" in out and "提示 Y03" in out  # same text as "last year": 内容雷同
     code, _, err = run_cli(capsys, "validate", "--previous", str(tmp_path / "nope.json"),
                            str(SHIZHUANG_2024))
-    assert code == 2 and "nope.json" in err
+    assert code == 2 and "nope.json" in err  # a path that does not exist is a usage error
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text("{not json", "utf-8")
+    code, out, _ = run_cli(capsys, "validate", "--previous", str(damaged), str(SHIZHUANG_2024))
+    assert code == 0 and "提示 Y06" in out and "damaged.json" in out  # this year's is checked
 
 
 def test_cli_usage_error_exit_2(capsys):

@@ -25,6 +25,9 @@ INTRO = f"""# 校验规则一览
 加 `--previous 上年文件` 时执行跨年度规则（Y）；上年结转、现行有效两项也可使用工作簿中保存的上年数据。
 勾稽关系一律按输入单元格重新计算，不采用文件中保存的计算结果。
 
+每条“提示”规则注明它在测试用的真实已发布报告（`tests/fixtures/real`，均经人工核对）中出现的比例：
+出现得多的提示要么过严，要么确实指出了常见问题，规则说明中写明是哪一种。
+
 下面的例子都以同一份“基准报告”（测试县某某镇人民政府 2025 年度，各表数字彼此平衡）为底，
 只改动例子所说的地方；例子下方引用的是程序对该例子的实际输出。
 """
@@ -35,12 +38,20 @@ def _where(f) -> str:
     return f"{place} " if place else ""
 
 
-def rule_section(rule: Rule) -> list[str]:
+def rule_section(rule: Rule, hit_rates: dict[str, tuple[int, int]] | None = None) -> list[str]:
     lines = [f'<a id="{rule.code.lower()}"></a>', "",
              f"### {rule.code} {rule.name}（{rule.severity}）", "",
              f"- 标识：`{rule.slug}`",
              f"- 检查内容：{rule.summary}",
-             f"- 规则：{rule.rule_text}", ""]
+             f"- 规则：{rule.rule_text}"]
+    if hit_rates and rule.code in hit_rates:
+        hits, total = hit_rates[rule.code]
+        if rule.code[0] in "SFY":  # the real reports are published pages, read without last year's
+            lines.append("- 真实报告统计：不适用（真实报告是已发布的网页文字，此规则用于工作簿或与上年报告对照）")
+        else:
+            lines.append(f"- 在 {total} 份真实报告中出现：{hits} 份（{hits / total:.0%}）"
+                         + (f"。{rule.on_real_reports}" if rule.on_real_reports else ""))
+    lines.append("")
     failing = run(rule.fail)
     lines.append(f"不通过的例子：{rule.fail.says}")
     lines.append("")
@@ -56,7 +67,9 @@ def rule_section(rule: Rule) -> list[str]:
     return lines
 
 
-def render_rules_doc() -> str:
+def render_rules_doc(hit_rates: dict[str, tuple[int, int]] | None = None) -> str:
+    """The rule reference; ``hit_rates`` (提示 code → (reports it fires on, reports)) come from
+    the real published reports of the test corpus (tests/real_corpus.py)."""
     lines = [INTRO, "## 规则总表", "", "| 编号 | 名称 | 级别 | 标识 |", "|---|---|---|---|"]
     for _, _, rules in FAMILIES:
         for r in rules:
@@ -66,12 +79,13 @@ def render_rules_doc() -> str:
     for letter, title, rules in FAMILIES:
         lines += [f"## {letter} {title}", ""]
         for r in rules:
-            lines += rule_section(r)
+            lines += rule_section(r, hit_rates)
     lines.append(f"（例子按 {CASE_TODAY.isoformat()} 校验。）")
     return "\n".join(lines) + "\n"
 
 
-def write_rules_doc(path: Path = RULES_DOC) -> Path:
+def write_rules_doc(path: Path = RULES_DOC,
+                    hit_rates: dict[str, tuple[int, int]] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_rules_doc(), "utf-8")
+    path.write_text(render_rules_doc(hit_rates), "utf-8")
     return path

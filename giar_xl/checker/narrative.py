@@ -85,7 +85,8 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         if wanted is not None and year is not None and year != wanted:
             yield ctx.finding(rule, rid="cover.year", expected=wanted, actual=year)
     elif test == "published_missing":
-        if _blank(r.published):
+        # a page read back from a website is published already: its date is the site's
+        if _blank(r.published) and not r.meta.get("imported_from"):
             yield ctx.finding(rule, rid="cover.published", actual=r.published)
     elif test in ("published_invalid", "published_late"):
         if _blank(r.published):

@@ -25,4 +25,6 @@ class Rule:
     fail: Case
     passes: Case
     params: dict[str, Any] = field(default_factory=dict)
+    # a hint that fires on many real published reports says why that is right (docs/rules.md)
+    on_real_reports: str = ""
 

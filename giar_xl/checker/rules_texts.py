@@ -49,7 +49,7 @@ COVER = [
          params={"test": "published_late", "government_suffix": "人民政府"}),
     Rule("C07", "cover.published_missing", "发布日期未填", WARNING, "cover",
          "封面的发布日期为空。发布前可以留空，但导出的网页、Word、PDF 和纯文本以发布日期落款："
-         "没有发布日期时，文末没有落款（机关名称和日期）。",
+         "没有发布日期时，文末没有落款（机关名称和日期）。从网站读回的报告已经发布，不作此提示。",
          "尚未填写；发布前请填写，否则导出的网页、Word、PDF 和纯文本文末没有落款（机关名称和日期）。", _COVER,
          Case("封面 B5 发布日期留空", cover={"published": None}, at="cover.published"),
          Case("B5 填 2026-01-20", cover={"published": "2026-01-20"}),
@@ -102,7 +102,9 @@ NARRATIVE = [
          Case("整改段落留空，但改进措施中写了“上年度所列问题已整改”",
               texts={"s5.rectification": "",
                      "s5.measures": BASE_TEXTS["s5.measures"] + "上年度所列问题已整改。"}),
-         params={"part": "s5.rectification"}),
+         params={"part": "s5.rectification"},
+         on_real_reports="几乎所有真实报告都没有写上年度问题的整改情况，而国家格式要求写明，评议时常被指出："
+                         "这条提示是对的，正因为常见才值得提醒"),
     Rule("N03", "text.fees", "未说明信息处理费", WARNING, "section_mentions",
          "第六部分应说明依《政府信息公开信息处理费管理办法》收取信息处理费的情况，未收取的也应明确写出。",
          "本部分没有说明信息处理费收取情况（{hint}）。", "第六部分写明信息处理费收取情况",

@@ -104,6 +104,8 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     if output:
         check_writable(output, force)  # before a long batch, not after it
     resolve = PreviousResolver([previous_path]) if previous_path and Path(previous_path).is_dir() else None
+    if previous_path and not Path(previous_path).exists():  # a typo: nothing to report on
+        raise UnreadableInput("--previous 给的上年文件不存在。", file=readable_path(previous_path))
     previous, previous_error = read_previous(previous_path if resolve is None else None)
     # folders are checked file by file; what Excel, Word and the system leave there is skipped
     found = expand_inputs(files)

@@ -284,11 +284,12 @@ S1_PARTS = (
 S5_PARTS = (
     TextPart("s5.intro", "", "概括说明存在的主要问题及改进情况", required=False),
     TextPart("s5.problems", "主要问题", "本年度政府信息公开工作存在的主要问题",
-             keywords=("问题", "不足"), phrasings=("差距", "薄弱", "有待")),
+             keywords=("问题", "不足", "不够"), phrasings=("差距", "薄弱", "有待", "欠缺")),
     TextPart("s5.rectification", "上年度问题整改情况", "上一年度报告所列问题的整改情况",
              keywords=("整改", "上年")),
     TextPart("s5.measures", "改进措施", "针对问题的改进措施",
-             keywords=("措施", "改进", "加强"), phrasings=("下一步", "进一步", "提升", "强化", "完善")),
+             keywords=("措施", "改进", "加强"),
+             phrasings=("下一步", "进一步", "提升", "强化", "完善", "拓宽")),
 )
 S6_PARTS = (
     TextPart("s6.fees", "信息处理费收取情况",
