@@ -182,6 +182,21 @@ def test_a_blank_term_is_reported_once_and_the_total_compared_with_it_as_zero(tm
     assert codes(found, "错误") == [("V01", "E6")]
 
 
+def test_a_blank_term_under_typed_totals_in_the_workbook_is_one_blank_not_f01s(tmp_path):
+    # D8 left blank; the clerk typed the totals over their formulas, counting the blank as 0
+    r = base_report()
+    r.values["t3.disclosed.natural"] = None
+    r.values["t3.new.natural"] = 1  # 1 + 1 = 0 + 1 + 1 + 0 … the column still balances
+    for vc in SPEC.value_cells:
+        if not vc.is_input:
+            del r.values[vc.id]  # the template's formulas, then the clerk types over three
+    book = book_of(r, tmp_path / "b.xlsx")
+    book = typed(book, {"t3.disclosed.total": 1, t3_id("R24", "total"): 3, t3_id("R1", "total"): 2})
+    found = check(read_workbook(book), today=CASE_TODAY)
+    assert codes(found, "错误") == [("V01", "D8")]
+    assert sorted(c for c, _ in codes(found, "提示") if c.startswith("F")) == ["F02", "F02", "F02"]
+
+
 def fill_totals_keeping(r: Report, keep: set[str]) -> None:
     kept = {k: r.values[k] for k in keep}
     for vc in SPEC.value_cells:
