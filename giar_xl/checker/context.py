@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
 from ..a1 import column_index, column_letter, split
-from ..formula import Unsupported, exact, parse
+from ..formula import Unsupported, as_typed, exact, parse, plain_number
 from ..layout import Place, compact_refs, expected_formula, places, status_cells
 from ..report import Report
 from ..spec import FormatSpec, ValueCell
@@ -42,7 +43,7 @@ def show(value: Any) -> str:
     if isinstance(value, float):
         if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
             return str(int(value))
-        return f"{value:.10g}"
+        return format(as_typed(value), "f") if math.isfinite(value) else str(value)
     if isinstance(value, int):
         return str(value)
     return f"“{value}”"
@@ -283,8 +284,6 @@ class CheckContext:
 
 
 def tidy_sum(terms: list[Number]) -> Number:
-    """Sum without float noise (0.1 + 0.2 → 0.3): fees carry at most a few decimals."""
-    total = math.fsum(terms)
-    if all(isinstance(t, int) for t in terms):
-        return int(total)
-    return round(total, 9)
+    """The exact sum of the figures as typed (0.1 + 0.2 is 0.3; never float noise): an int
+    when whole."""
+    return plain_number(sum((exact(t) for t in terms), start=Fraction(0)))

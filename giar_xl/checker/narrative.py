@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..formula import exact
 from ..text import parse_date
 from .context import CheckContext, is_number, show, tidy_sum
 from .findings import Finding
@@ -248,7 +249,7 @@ def last_year(ctx: CheckContext, cid: str) -> float | None:
 def carry_over(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     for this_id, last_id in rule.params["pairs"]:
         this, last = ctx.claimed(this_id), last_year(ctx, last_id)
-        if this is not None and last is not None and abs(this - last) > 1e-9:
+        if this is not None and last is not None and exact(this) != exact(last):
             yield ctx.finding(rule, rid=this_id, expected=last, actual=this)
 
 
@@ -260,7 +261,7 @@ def in_force(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         if last is None or any(v is None for v in now):
             continue
         expected = tidy_sum([last, now[1], -now[2]])
-        if abs(expected - now[0]) > 1e-9:
+        if exact(expected) != exact(now[0]):
             yield ctx.finding(rule, rid=in_force_id, expected=expected, actual=now[0],
                               last=last, issued=now[1], repealed=now[2])
 
