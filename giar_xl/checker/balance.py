@@ -29,14 +29,14 @@ from ..formula import exact
 from ..spec import IdentityInstance
 from .context import a1_key
 
-# costs of blaming a cell (lower: more likely the culprit)
-TYPED_OVER = Fraction(3, 4)  # a total whose formula the clerk replaced with a number
-TYPED_TOTAL = Fraction(1)  # a total in plain data (a published table, a report JSON)
-INPUT = Fraction(5, 4)
-BREAKS_EVIDENCE = Fraction(2)  # the change contradicts a quote or last year's figure
-MEETS_EVIDENCE = Fraction(-1, 2)  # the change makes a disagreeing quote or carry-over agree
-MAX_CELLS = 5
-MAX_NODES = 20_000
+# costs of blaming a cell (lower: more likely the culprit), in quarters
+TYPED_OVER = 3  # a total whose formula the clerk replaced with a number
+TYPED_TOTAL = 4  # a total in plain data (a published table, a report JSON)
+INPUT = 5
+BREAKS_EVIDENCE = 8  # the change contradicts a quote or last year's figure
+MEETS_EVIDENCE = -2  # the change makes a disagreeing quote or carry-over agree
+MAX_CELLS = 4
+MAX_NODES = 4_000
 MAX_FAILING = 16  # beyond this the table is too far off for one repair to mean anything
 
 
@@ -67,7 +67,7 @@ class Blame:
 @dataclass
 class Model:
     values: dict[str, Fraction]  # free cells (inputs, typed totals) → value
-    weights: dict[str, Fraction]
+    weights: dict[str, int]
     hard: list[Relation]
     soft: list[Relation]
     # the free cells each cell stands for (an intact total: its inputs, expanded)
@@ -78,7 +78,7 @@ def build_model(ctx: Any) -> Model:
     """The table's identities over the cells a clerk can change, with today's values."""
     spec = ctx.spec
     values: dict[str, Fraction] = {}
-    weights: dict[str, Fraction] = {}
+    weights: dict[str, int] = {}
     expansion: dict[str, dict[str, Fraction] | None] = {}
 
     def expand(cid: str) -> dict[str, Fraction] | None:
@@ -160,18 +160,21 @@ def _relation(code: str, inst: IdentityInstance | None, signed: list[tuple[str, 
     return Relation(code, inst, terms, constant, residual)
 
 
-def _solve(model: Model, chosen: tuple[str, ...]) -> dict[str, Fraction] | None:
-    """New values for the chosen cells that make every identity hold, if exactly one."""
+def _solve(model: Model, chosen: tuple[str, ...]) -> dict[str, Fraction] | str:
+    """New values for the chosen cells that make every identity hold, if exactly one;
+    else why not: "free" (a chosen cell is not pinned down: not a minimal change),
+    "inconsistent" (these cells alone cannot balance the table: a cell more may) or
+    "impossible" (the only balance needs a negative or fractional count)."""
     rows = [([r.terms.get(c, Fraction(0)) for c in chosen], -r.residual)
             for r in model.hard if any(c in r.terms for c in chosen)]
     n = len(chosen)
     matrix = [list(a) + [b] for a, b in rows]
-    rank, row = 0, 0
+    row = 0
     pivots: list[int] = []
     for col in range(n):
         pivot = next((i for i in range(row, len(matrix)) if matrix[i][col] != 0), None)
         if pivot is None:
-            return None  # a cell the identities do not pin down: not a minimal change
+            return "free"
         matrix[row], matrix[pivot] = matrix[pivot], matrix[row]
         p = matrix[row][col]
         matrix[row] = [x / p for x in matrix[row]]
@@ -181,20 +184,19 @@ def _solve(model: Model, chosen: tuple[str, ...]) -> dict[str, Fraction] | None:
                 matrix[i] = [x - f * y for x, y in zip(matrix[i], matrix[row])]
         pivots.append(col)
         row += 1
-        rank += 1
     if any(all(x == 0 for x in m[:n]) and m[n] != 0 for m in matrix):
-        return None  # inconsistent: these cells alone cannot balance the table
+        return "inconsistent"
     out = {}
     for i, col in enumerate(pivots):
         new = model.values[chosen[col]] + matrix[i][n]
         if new < 0 or new.denominator != 1:
-            return None  # a count cannot be negative or a fraction
+            return "impossible"
         out[chosen[col]] = new
     return out
 
 
 def _cost(model: Model, chosen: tuple[str, ...], new: dict[str, Fraction]) -> Fraction:
-    cost = sum((model.weights[c] for c in chosen), start=Fraction(0))
+    cost = Fraction(sum(model.weights[c] for c in chosen))
     for r in model.soft:
         if not any(c in r.terms for c in chosen):
             continue
@@ -209,40 +211,62 @@ def _cost(model: Model, chosen: tuple[str, ...], new: dict[str, Fraction]) -> Fr
 
 def best_repairs(model: Model) -> list[tuple[tuple[str, ...], dict[str, Fraction]]] | None:
     """The cheapest sets of changes that balance every identity (ties all returned);
-    None when the search gives up (too many failures, or no repair within bounds)."""
+    None when the search gives up (too many failures, or no repair within bounds).
+
+    Sets grow one cell at a time, each new cell taken from the failing relation with the
+    fewest cells not yet touched (a hitting set, most constrained first); a set that touches
+    every failing relation is solved exactly. Sets are tried cheapest first, and none whose
+    weight alone already exceeds the best repair found is tried at all.
+    """
     failing = [r for r in model.hard if r.residual != 0]
     if len(failing) > MAX_FAILING:
         return None
+    # the most a set can gain from evidence: meeting every quote or carry-over that fails today
+    bonus = MEETS_EVIDENCE * sum((r.weight for r in model.soft if r.residual != 0), start=Fraction(0))
     found: dict[tuple[str, ...], tuple[Fraction, dict[str, Fraction]]] = {}
     seen: set[tuple[str, ...]] = set()
+    frontier: list[tuple[tuple[str, ...], bool]] = [((), False)]
     nodes = 0
-    frontier: list[tuple[str, ...]] = [()]
-    bonus = MEETS_EVIDENCE * sum((r.weight for r in model.soft), start=Fraction(0))
-    # breadth first: sets of one cell, then two, …; stop when no bigger set can be cheaper
-    for _size in range(MAX_CELLS + 1):
-        nxt: list[tuple[str, ...]] = []
-        for chosen in frontier:
+
+    def weight(key: tuple[str, ...]) -> int:
+        return sum(model.weights[c] for c in key)
+
+    for _size in range(MAX_CELLS):
+        best = min((cost for cost, _ in found.values()), default=None)
+        grown: list[tuple[str, ...]] = []
+        for chosen, inconsistent in frontier:
+            unhit = [r for r in failing if not any(c in r.terms for c in chosen)]
+            if unhit:
+                pool: Iterable[str] = min(unhit, key=lambda r: len(r.terms)).terms
+            elif inconsistent:  # touches every failing relation but cannot balance them alone
+                pool = _touched(model, chosen)
+            else:
+                continue
+            for c in pool:
+                key = tuple(sorted(chosen + (c,)))
+                if c not in chosen and key not in seen and (best is None or weight(key) + bonus <= best):
+                    seen.add(key)
+                    grown.append(key)
+            if len(grown) > MAX_NODES:
+                break
+        frontier = []
+        for key in sorted(grown, key=weight):
+            if best is not None and weight(key) + bonus > best:
+                break  # sorted by weight: no later set can be cheaper either
             nodes += 1
             if nodes > MAX_NODES:
                 break
-            unhit = next((r for r in failing if not any(c in r.terms for c in chosen)), None)
-            if unhit is None and chosen:
-                new = _solve(model, chosen)
-                if new is not None:
-                    found[chosen] = (_cost(model, chosen, new), new)
-                    continue
-            # cells of the first relation not yet hit, or of one the chosen cells now break
-            pool = unhit.terms if unhit is not None else _touched(model, chosen)
-            for c in pool:
-                key = tuple(sorted(chosen + (c,)))
-                if c not in chosen and key not in seen:
-                    seen.add(key)
-                    nxt.append(key)
-        best = min((cost for cost, _ in found.values()), default=None)
-        if nodes > MAX_NODES or not nxt or (best is not None and all(
-                sum((model.weights[c] for c in k), start=Fraction(0)) + bonus > best for k in nxt)):
+            if all(any(c in r.terms for c in key) for r in failing):
+                new = _solve(model, key)
+                if isinstance(new, dict):
+                    found[key] = (_cost(model, key, new), new)
+                    best = min(best, found[key][0]) if best is not None else found[key][0]
+                elif new == "inconsistent":
+                    frontier.append((key, True))
+            else:
+                frontier.append((key, False))
+        if not frontier or nodes > MAX_NODES:
             break
-        frontier = nxt
     best = min((cost for cost, _ in found.values()), default=None)
     ties = [(k, new) for k, (cost, new) in found.items() if cost == best]
     return ties or None
@@ -256,12 +280,60 @@ def _touched(model: Model, chosen: tuple[str, ...]) -> Iterable[str]:
     return out
 
 
+def _implied(hard: list[Relation]) -> dict[int, list[Relation]]:
+    """Relations that are the sum of others with no cell in common (in a workbook, the 总计
+    column's I1 adds up the six columns' I1): index → its parts. They hold when their parts
+    do, so the search leaves them out; their findings go with their parts'."""
+    out: dict[int, list[Relation]] = {}
+    for i, r in enumerate(hard):
+        parts = [s for j, s in enumerate(hard) if j != i and j not in out and s.terms
+                 and len(s.terms) < len(r.terms)
+                 and all(r.terms.get(k) == v for k, v in s.terms.items())]
+        cells = [k for s in parts for k in s.terms]
+        if len(parts) > 1 and len(cells) == len(set(cells)) == len(r.terms):
+            out[i] = parts
+    return out
+
+
+def _components(hard: list[Relation]) -> list[list[Relation]]:
+    """Relations joined by shared cells: a repair in one group cannot touch another."""
+    groups: list[tuple[set[str], list[Relation]]] = []
+    for r in hard:
+        joined = [g for g in groups if g[0] & r.terms.keys()]
+        cells, rels = set(r.terms), [r]
+        for g in joined:
+            cells |= g[0]
+            rels = g[1] + rels
+            groups.remove(g)
+        groups.append((cells, rels))
+    return [sorted(rels, key=hard.index) for _, rels in groups]
+
+
 def blames(ctx: Any) -> list[Blame]:
     """One entry per finding: failing identities grouped by the cell that explains them."""
     model = build_model(ctx)
-    failing = [r for r in model.hard if r.residual != 0]
-    if not failing:
-        return []
+    implied = _implied(model.hard)
+    hard = [r for i, r in enumerate(model.hard) if i not in implied]
+    out: list[Blame] = []
+    for group in _components(hard):
+        failing = [r for r in group if r.residual != 0]
+        if failing:
+            cells = {k for r in group for k in r.terms}
+            sub = replace(model, hard=group, soft=[s for s in model.soft if s.terms.keys() & cells])
+            out += _blame_group(ctx, sub, failing)
+    # a relation that adds up others is reported with the first of its parts that fails
+    for i, parts in implied.items():
+        r = model.hard[i]
+        if r.residual != 0:
+            b = next((b for b in out if any(p.instance in b.relations for p in parts)), None)
+            if b is not None:
+                b.relations.append(r.instance)
+            else:
+                out.append(Blame(r.code, [r.instance], None, suspects=list(r.terms)))
+    return sorted(out, key=lambda b: ctx.spec.identities.index(b.relations[0]))
+
+
+def _blame_group(ctx: Any, model: Model, failing: list[Relation]) -> list[Blame]:
     repairs = best_repairs(model)
     if repairs is not None and len(repairs) == 1:
         (chosen, new), = repairs
@@ -277,29 +349,29 @@ def blames(ctx: Any) -> list[Blame]:
         return list(out.values())
     position = lambda c: a1_key(ctx.locate(c)[1])  # noqa: E731
     # relations the same tied repairs touch are one question: "which of these cells?"
-    group = {id(r): i for i, r in enumerate(failing)}
+    group = list(range(len(failing)))
 
     def root(i: int) -> int:
-        while group[id(failing[i])] != i:
-            i = group[id(failing[i])]
+        while group[i] != i:
+            i = group[i]
         return i
 
     for chosen, _ in repairs or []:
         touched = [i for i, r in enumerate(failing) if any(c in r.terms for c in chosen)]
         for i in touched[1:]:
-            group[id(failing[root(i)])] = root(touched[0])
+            group[root(i)] = root(touched[0])
     suspects = sorted({c for chosen, _ in (repairs or []) for c in chosen}, key=position)
-    out: dict[int, Blame] = {}
+    blamed: dict[int, Blame] = {}
     for i, r in enumerate(failing):
-        b = out.setdefault(root(i), Blame(r.code, [], None))
+        b = blamed.setdefault(root(i), Blame(r.code, [], None))
         b.relations.append(r.instance)
         b.suspects += [c for c in suspects if c in r.terms and c not in b.suspects]
-    for b in out.values():
+    for b in blamed.values():
         if not b.suspects:  # no repair within bounds: every cell of the relations
             b.suspects = sorted({c for i in b.relations for r in failing if r.instance is i
                                  for c in r.terms}, key=position)
         b.suspects.sort(key=position)
-    return list(out.values())
+    return list(blamed.values())
 
 
 def _names(inst: IdentityInstance | None, cid: str) -> bool:
