@@ -46,9 +46,9 @@ class Relation:
 
     code: str  # "I1"… for an identity; "" for evidence
     instance: IdentityInstance | None
-    terms: dict[str, Fraction]
-    constant: Fraction = Fraction(0)
-    residual: Fraction = Fraction(0)  # with today's values
+    terms: dict[str, int]
+    constant: Fraction | int = 0
+    residual: Fraction | int = 0  # with today's values
     weight: Fraction = Fraction(1)  # evidence only: how much breaking or meeting it counts
 
 
@@ -66,22 +66,26 @@ class Blame:
 
 @dataclass
 class Model:
-    values: dict[str, Fraction]  # free cells (inputs, typed totals) → value
+    values: dict[str, Fraction | int]  # free cells (inputs, typed totals) → value
     weights: dict[str, int]
     hard: list[Relation]
     soft: list[Relation]
     # the free cells each cell stands for (an intact total: its inputs, expanded)
-    expansion: dict[str, dict[str, Fraction]]
+    expansion: dict[str, dict[str, int]]
 
 
 def build_model(ctx: Any) -> Model:
     """The table's identities over the cells a clerk can change, with today's values."""
     spec = ctx.spec
-    values: dict[str, Fraction] = {}
+    values: dict[str, Fraction | int] = {}
     weights: dict[str, int] = {}
-    expansion: dict[str, dict[str, Fraction] | None] = {}
+    expansion: dict[str, dict[str, int] | None] = {}
 
-    def expand(cid: str) -> dict[str, Fraction] | None:
+    def number(v: Any) -> Fraction | int:
+        x = exact(v) or Fraction(0)
+        return x.numerator if x.denominator == 1 else x  # counts: plain integers, fast
+
+    def expand(cid: str) -> dict[str, int] | None:
         """cell → {free cell: coefficient}; None when its value is unknown."""
         if cid in expansion:
             return expansion[cid]
@@ -93,9 +97,9 @@ def build_model(ctx: Any) -> Model:
             v = ctx.claimed(cid)
             if v is None and ctx.is_blank_or_text(cid):
                 v = 0  # SUM counts it 0; V01–V04 report the cell itself
-            out = None if v is None else {cid: Fraction(1)}
+            out = None if v is None else {cid: 1}
             if out is not None:
-                values[cid], weights[cid] = exact(v) or Fraction(0), INPUT
+                values[cid], weights[cid] = number(v), INPUT
         elif ctx.formula_state(vc) == "intact":
             out = {}
             for term in vc.formula_of:
@@ -104,13 +108,13 @@ def build_model(ctx: Any) -> Model:
                     out = None
                     break
                 for k, c in sub.items():
-                    out[k] = out.get(k, Fraction(0)) + c
+                    out[k] = out.get(k, 0) + c
         else:  # a typed total (in a workbook or in plain data), or an altered formula
             v = ctx.claimed(cid)
-            out = None if v is None else {cid: Fraction(1)}
+            out = None if v is None else {cid: 1}
             if out is not None:
                 typed_over = ctx.formula_state(vc) == "overwritten"
-                values[cid], weights[cid] = exact(v) or Fraction(0), TYPED_OVER if typed_over else TYPED_TOTAL
+                values[cid], weights[cid] = number(v), TYPED_OVER if typed_over else TYPED_TOTAL
         expansion[cid] = out
         return out
 
@@ -146,17 +150,17 @@ def evidence(ctx: Any) -> list[tuple[tuple[str, ...], Any, Fraction]]:
 
 
 def _relation(code: str, inst: IdentityInstance | None, signed: list[tuple[str, int]],
-              expand: Any, values: dict[str, Fraction], constant: Fraction = Fraction(0)
+              expand: Any, values: dict[str, Fraction | int], constant: Fraction | int = 0
               ) -> Relation | None:
-    terms: dict[str, Fraction] = {}
+    terms: dict[str, int] = {}
     for cid, sign in signed:
         sub = expand(cid)
         if sub is None:
             return None  # a cell without a number: the value rules report it
         for k, c in sub.items():
-            terms[k] = terms.get(k, Fraction(0)) + sign * c
+            terms[k] = terms.get(k, 0) + sign * c
     terms = {k: c for k, c in terms.items() if c != 0}
-    residual = constant + sum((c * values[k] for k, c in terms.items()), start=Fraction(0))
+    residual = constant + sum(c * values[k] for k, c in terms.items())
     return Relation(code, inst, terms, constant, residual)
 
 
@@ -165,7 +169,7 @@ def _solve(model: Model, chosen: tuple[str, ...]) -> dict[str, Fraction] | str:
     else why not: "free" (a chosen cell is not pinned down: not a minimal change),
     "inconsistent" (these cells alone cannot balance the table: a cell more may) or
     "impossible" (the only balance needs a negative or fractional count)."""
-    rows = [([r.terms.get(c, Fraction(0)) for c in chosen], -r.residual)
+    rows = [([Fraction(r.terms.get(c, 0)) for c in chosen], Fraction(-r.residual))
             for r in model.hard if any(c in r.terms for c in chosen)]
     n = len(chosen)
     matrix = [list(a) + [b] for a, b in rows]
@@ -191,7 +195,7 @@ def _solve(model: Model, chosen: tuple[str, ...]) -> dict[str, Fraction] | str:
         new = model.values[chosen[col]] + matrix[i][n]
         if new < 0 or new.denominator != 1:
             return "impossible"
-        out[chosen[col]] = new
+        out[chosen[col]] = Fraction(new)
     return out
 
 
@@ -280,6 +284,21 @@ def _touched(model: Model, chosen: tuple[str, ...]) -> Iterable[str]:
     return out
 
 
+def _fails(ctx: Any, inst: IdentityInstance) -> bool:
+    """Whether an identity fails on the table as it stands (blank and text inputs count 0,
+    as SUM counts them; a cell with no number at all leaves it undecided)."""
+    sides = []
+    for ids in (inst.lhs, inst.rhs):
+        total = Fraction(0)
+        for cid in ids:
+            v = ctx.claimed(cid)
+            if v is None and not ctx.is_blank_or_text(cid):
+                return False
+            total += exact(v) if v is not None else 0
+        sides.append(total)
+    return sides[0] != sides[1]
+
+
 def _implied(hard: list[Relation]) -> dict[int, list[Relation]]:
     """Relations that are the sum of others with no cell in common (in a workbook, the 总计
     column's I1 adds up the six columns' I1): index → its parts. They hold when their parts
@@ -311,6 +330,8 @@ def _components(hard: list[Relation]) -> list[list[Relation]]:
 
 def blames(ctx: Any) -> list[Blame]:
     """One entry per finding: failing identities grouped by the cell that explains them."""
+    if not any(_fails(ctx, inst) for inst in ctx.spec.identities):
+        return []  # the usual case: nothing to search
     model = build_model(ctx)
     implied = _implied(model.hard)
     hard = [r for i, r in enumerate(model.hard) if i not in implied]
