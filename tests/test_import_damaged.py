@@ -348,3 +348,39 @@ def test_table_split_over_two_tables_with_repeated_headers(tmp_path):
     r = import_report(save(root, tmp_path / "split.html"))
     assert_cells(r, JTJ_2025)
     assert notes(r, "错误") == []
+
+
+def _merge_down(root, first_label: str, rows: int, keep: str) -> None:
+    """Merge each value cell of a row down over the next rows, as some sites print
+    （六）其他处理: one cell per column spanning its three rows."""
+    first = row_of(root, first_label)
+    values = first.xpath("./td")[-7:]
+    for td in values:
+        td.set("rowspan", str(rows))
+        for p in td.iter():
+            if p.text and p.text.strip():
+                p.text = keep
+                break
+    following = first.itersiblings()
+    for _ in range(rows - 1):
+        tr = next(following)
+        for td in tr.xpath("./td")[-7:]:
+            tr.remove(td)
+
+
+def test_a_zero_merged_down_over_rows_stands_in_each_row(tmp_path):
+    root = jtj_tree()
+    _merge_down(root, "申请人无正当理由逾期不补正", 3, "0")
+    r = import_report(save(root, tmp_path / "merged.html"))
+    for row in ("R21", "R22", "R23"):
+        assert [r.values[t3_id(row, c)] for c, _ in T3_COLUMNS] == [0] * 7, row
+    assert not [f for f in checker.check(r) if f.code == "V01" and f.id.startswith("t3.other_")]
+
+
+def test_a_figure_merged_down_over_rows_is_never_shared_out(tmp_path):
+    root = jtj_tree()
+    _merge_down(root, "申请人无正当理由逾期不补正", 3, "3")
+    r = import_report(save(root, tmp_path / "merged.html"))
+    assert [r.values[t3_id("R21", c)] for c, _ in T3_COLUMNS] == [3] * 7
+    for row in ("R22", "R23"):  # 3 over three rows cannot be split: blank, and the checker asks
+        assert [r.values[t3_id(row, c)] for c, _ in T3_COLUMNS] == [None] * 7, row

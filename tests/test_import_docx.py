@@ -93,3 +93,34 @@ def test_cli_reads_a_word_document(tmp_path, example_report):
     assert code == 0, out + err
     back = Report.from_json(json.loads((tmp_path / "r.json").read_text("utf-8")))
     assert back.values == example_report.values and "没有需要核对的问题" in out
+
+
+def test_a_zero_merged_down_in_word_stands_in_each_row(tmp_path):
+    """（六）其他处理 typed with each column's 0 merged over its three rows."""
+    from giar_xl.spec.format2021 import T3_COLUMNS, t3_id
+
+    r = balanced_report(4)
+    for row in ("R21", "R22", "R23"):
+        for c, _ in T3_COLUMNS:
+            r.values[t3_id(row, c)] = 0
+    from conftest import fill_derived
+    fill_derived(r)
+    document = docx.Document()
+    document.add_paragraph(report_title(r))
+    for section in r.spec.sections:
+        document.add_paragraph(section.heading)
+        if section.table is not None:
+            _word_table(document, r, section.table)
+            if section.table.key == "t3":
+                t = document.tables[-1]
+                first = next(g.r for g in section.table.grid if g.value == t3_id("R21", "natural"))
+                for g in section.table.grid:
+                    if g.value and g.r == first:
+                        t.cell(g.r, g.c).merge(t.cell(g.r + 2, g.c)).text = "0"
+        else:
+            document.add_paragraph(r.texts[section.parts[0].id] or "无")
+    path = tmp_path / "merged.docx"
+    document.save(path)
+    imported = import_report(path)
+    for row in ("R21", "R22", "R23"):
+        assert [imported.values[t3_id(row, c)] for c, _ in T3_COLUMNS] == [0] * 7, row

@@ -39,6 +39,16 @@ class TableBlock:
 
 Block = Para | TableBlock
 
+_ZERO = re.compile(r"^\s*[0０]+(?:[.．][0０]+)?\s*$")
+
+
+def spanned(text: str) -> str | None:
+    """What a cell merged down over several rows says for each row it covers: a printed 0
+    over three rows is 0 in each (counts are never negative, so a zero sum is zero
+    everywhere); any other figure cannot be shared out and says nothing (the rows stay
+    blank, and the checker asks for their figures)."""
+    return "0" if _ZERO.match(text or "") else None
+
 
 @dataclass
 class Document:

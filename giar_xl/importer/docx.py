@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Callable
 
 from ..errors import UnreadableInput
-from .document import Block, Document, Para, Row, TableBlock
+from .document import Block, Document, Para, Row, TableBlock, spanned
 
 MAX_PART_BYTES = 30 * 1024 * 1024  # document.xml of a report is well under 1 MB
 MAX_TOTAL_BYTES = 150 * 1024 * 1024  # all parts, images included, uncompressed
@@ -126,13 +126,21 @@ class _Walker:
                     self.container(tc)  # a layout table around the content
             return
         rows = []
+        above: dict[int, str] = {}  # grid column → text of the cell a vertical merge began with
         for tr in tbl.tr_lst:
             cells = []
+            col = 0
             for tc in tr.tc_lst:
-                # a vertical merge's continuation cell: its text is the first cell's
+                # a vertical merge's continuation cell: its text is the first cell's, which
+                # stands in this row too only when it says so for each row (a 0)
                 if tc.vMerge is not None and tc.vMerge != "restart":
-                    continue
-                cells.append(cell_text(tc))
+                    shared = spanned(above.get(col, ""))
+                    if shared is not None:
+                        cells.append(shared)
+                else:
+                    above[col] = cell_text(tc)
+                    cells.append(above[col])
+                col += tc.grid_span
             rows.append(cells)
         if not self.is_report_table([c for r in rows for c in r]):
             for tr in tbl.tr_lst:  # a table used for layout (a signature block): read as text

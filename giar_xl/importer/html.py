@@ -19,7 +19,7 @@ import lxml.html
 
 from ..errors import UnreadableInput
 from ..spec import SectionSpec
-from .document import Block, Document, Para, Row, TableBlock, note
+from .document import Block, Document, Para, Row, TableBlock, note, spanned
 from .sections import heading_index
 
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section",
@@ -157,8 +157,7 @@ class _Walker:
             self.flush()
 
     def _report_table(self, table) -> bool:
-        rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-        cells = [[_cell_text(td) for td in tr.xpath("./td|./th")] for tr in rows]
+        cells = _rows_with_spans(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"))
         if not self.is_report_table([c for row in cells for c in row]):
             return False
         self.flush()
@@ -167,6 +166,38 @@ class _Walker:
         self.blocks.append(TableBlock([Row(c, f"{name}第 {i} 行") for i, c in enumerate(cells, 1)],
                                       name))
         return True
+
+
+def _span(td, name: str) -> int:
+    try:
+        return max(1, min(int(td.get(name, "1")), 100))
+    except ValueError:
+        return 1
+
+
+def _rows_with_spans(rows: list) -> list[list[str]]:
+    """Cell texts row by row, as printed. A value merged down over several rows stands in
+    each row it covers when the merge says so for each (a 0: see ``document.spanned``);
+    otherwise the covered rows have no cell there, as before."""
+    out: list[list[str]] = []
+    carried: dict[int, tuple[int, str | None]] = {}  # column → (rows still covered, text)
+    for tr in rows:
+        covered = {c: text for c, (_, text) in carried.items()}
+        carried = {c: (left - 1, text) for c, (left, text) in carried.items() if left > 1}
+        placed: list[tuple[int, str]] = []
+        col = 0
+        for td in tr.xpath("./td|./th"):
+            while col in covered:
+                col += 1
+            text, width, height = _cell_text(td), _span(td, "colspan"), _span(td, "rowspan")
+            placed.append((col, text))
+            if height > 1:
+                for c in range(col, col + width):
+                    carried[c] = (height - 1, spanned(text) if c == col else None)
+            col += width
+        placed += [(c, text) for c, text in covered.items() if text is not None]
+        out.append([text for _, text in sorted(placed)])
+    return out
 
 
 def _cell_text(td) -> str:
