@@ -187,3 +187,19 @@ def test_validate_command_on_imported_pages(tmp_path):
     assert code == 1
     for cell in ("J6", "J9", "J18", "J29", "B5"):
         assert f"  {cell} " in stdout
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("平潭综合实验区海坛片区管理局 关于2021年度政府信息公开工作年度报告", ("平潭综合实验区海坛片区管理局", 2021)),
+    ("2024年某某镇政府信息公开工作年度报告", ("某某镇", 2024)),
+    ("2024年度某某县交通运输局政府信息公开工作年度报告", ("某某县交通运输局", 2024)),
+    ("关于印发某某局2022年政府信息公开工作年度报告的通知", ("某某局", 2022)),
+    ("《某某局2024年度政府信息公开工作年度报告》", ("某某局", 2024)),
+    ("某某局2024年度政府信息公开工作年度报告-政府信息公开", ("某某局", 2024)),
+    ("特向社会公布2024年度政府信息公开工作年度报告。", None),
+])
+def test_titles_as_sites_publish_them(title, expected):
+    """A title not read leaves agency and year empty: C01 and C02 错误 on a correct report."""
+    from giar_xl.importer.sections import parse_title
+
+    assert parse_title(title) == expected

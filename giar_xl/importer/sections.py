@@ -25,15 +25,30 @@ _DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _CLOSING = re.compile(r"^\((此件|此页).*\)$")
 
 
+# "2024年某某镇政府信息公开工作年度报告": the year before the agency
+TITLE_YEAR_FIRST = re.compile(r"^(\d{4})\s*年度?\s*(.+?)政府信息公开(?:工作)?年度报告")
+# words around the agency in titles as published: "某某局关于2021年度…", "关于印发某某局…的通知"
+_TITLE_WORDS = re.compile(r"^(?:关于印发|关于|印发)|(?:关于)$")
+# what may follow a title: a closing 》, "的通知", a bracketed note, a site's name after a dash
+_TITLE_END = re.compile(r"^\s*(?:》|的通知|[（(][^）)]*[）)])*\s*(?:[-_|｜—–]+[^。]*)?$")
+
+
 def parse_title(text: str) -> tuple[str, int] | None:
-    m = TITLE_RE.match(norm(text))
-    if not m or not m.group(1):
-        return None
-    agency = m.group(1).strip("《》<>:：-_ ")
+    s = norm(text)
+    m = TITLE_RE.match(s)
+    if m and m.group(1):
+        agency, year = m.group(1), m.group(2)
+    else:
+        m = TITLE_YEAR_FIRST.match(s)
+        if not m:
+            return None
+        year, agency = m.group(1), m.group(2)
+    agency = _TITLE_WORDS.sub("", agency.strip("《》<>:：-_ ")).strip("《》<>:：-_ ")
     # a sentence that mentions the report ("特向社会公布……年度报告。") is not its title
-    if not agency or len(agency) > 40 or any(ch in agency for ch in "，。,;；"):
+    if not agency or len(agency) > 40 or any(ch in agency for ch in "，。,;；") \
+            or not _TITLE_END.match(s[m.end():]):
         return None
-    return agency, int(m.group(2))
+    return agency, int(year)
 
 
 _MIN_HEADING = 0.6  # similarity to the spec's heading, after the section number
