@@ -5,6 +5,7 @@ Each rule is data; ``narrative.py`` interprets it. See ``catalogue.py`` for the 
 
 from __future__ import annotations
 
+from .. import similarity as likeness
 from ..spec.format2021 import T3_COLUMNS, t3_id
 from .cases import BASE_TEXTS, PREVIOUS_TEXTS, Case
 from .findings import ERROR, WARNING
@@ -181,7 +182,8 @@ YEARS = [
          params={"rows": tuple((f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed")
                                for row in ("regulation", "normative"))}),
     Rule("Y03", "years.same_text", "内容雷同", WARNING, "similarity",
-         "叙述部分与上年报告几乎相同（不计年份和数字，按三字片段比较，相似度达 85% 以上）。"
+         f"叙述部分与上年报告几乎相同（{likeness.HOW}；相似度达 {likeness.percent(likeness.SAME)} 以上，"
+         f"且本年该部分不少于 {likeness.MIN_CHARS} 字）。giar-xl diff 给出的相似度与此相同。"
          "国办公开办函〔2021〕30号把“内容雷同”列为须问责的问题。",
          "{section}与上年报告的相似度为 {ratio}，请按本年实际情况撰写。", "叙述部分不照搬上年报告",
          Case("第一部分照抄上年报告，只改了年份和数字",
@@ -189,7 +191,7 @@ YEARS = [
                           if k.startswith("s1.")}, at="s1.intro"),
          Case("第一部分按本年情况重写", prev_texts=PREVIOUS_TEXTS),
          params={"sections": tuple(s.key for s in SPEC.sections if s.kind == "narrative"),
-                 "threshold": 0.85, "min_chars": 50}),
+                 "threshold": likeness.SAME, "min_chars": likeness.MIN_CHARS}),
     Rule("Y04", "years.previous_year", "上年报告年度不对", WARNING, "previous_year",
          "用于跨年度核对的上年报告，其年度应为本报告年度的前一年（本报告的年度与上年报告相同时见 Y05）。",
          "上年报告的年度应为 {expected}，实为 {actual}。", "上年报告年度 = 本年度 − 1",

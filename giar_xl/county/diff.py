@@ -2,14 +2,14 @@
 
 Numbers are compared as the tables show them (``CheckContext.claimed``: a total
 whose formula is intact is recomputed, never read from a stale cache). Texts are
-compared per part and per section with difflib's ratio on the text without
-spaces and line breaks, which a re-typed report changes without changing a word;
-a section nearly identical to last year's is what the 2021 notice calls 内容雷同.
+compared per part and per section with the checker's own measure
+(``giar_xl.similarity``): the same pair reads the same percentage here as in
+``validate --previous``, and a section the checker calls a copy (Y03, what the 2021
+notice calls 内容雷同) is the one this comparison marks.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,11 +23,11 @@ from ..export.common import HTML_HEAD, report_title
 from ..layout import places
 from ..report import Report
 from ..spec import numbered_headings
+from .. import similarity as likeness
+from ..similarity import similarity
 from .units import unit_key
 
-SAME = 0.9  # at or above: the text is essentially last year's
-SIMILAR = 0.6
-SHORT = 30  # characters; below this a repeated text is no sign of copying
+SIMILAR = 0.6  # at or above (and below likeness.SAME): partly rewritten
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -56,6 +56,12 @@ class TextChange:
     last_chars: int
     this_chars: int
     similarity: float | None  # None when both are empty
+    long_enough: bool = True  # this year's words are enough for likeness to mean copying
+
+    @property
+    def copied(self) -> bool:
+        """What the checker calls 内容雷同 (Y03), by the same measure and bounds."""
+        return self.similarity is not None and self.similarity >= likeness.SAME and self.long_enough
 
     @property
     def verdict(self) -> str:
@@ -65,10 +71,10 @@ class TextChange:
             return "本年为空"
         if not self.last_chars:
             return "上年为空"
-        if self.similarity is not None and self.similarity >= SAME:
-            if max(self.this_chars, self.last_chars) < SHORT:
-                return "与上年相同（文字很短）"  # "无。" every year is not copying
+        if self.copied:
             return "与上年基本相同（注意内容雷同）"
+        if self.similarity is not None and self.similarity >= likeness.SAME:
+            return "与上年相同（文字很短）"  # "无。" every year is not copying
         if self.similarity is not None and self.similarity >= SIMILAR:
             return "部分改写"
         return "改写较多"
@@ -86,13 +92,6 @@ class Comparison:
     @property
     def changed(self) -> list[NumberChange]:
         return [n for n in self.numbers if n.changed]
-
-
-def similarity(a: str, b: str) -> float | None:
-    a, b = _WHITESPACE.sub("", a or ""), _WHITESPACE.sub("", b or "")
-    if not a and not b:
-        return None
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _chars(text: str | None) -> int:
@@ -131,11 +130,15 @@ def compare(last: Report, this: Report) -> Comparison:
         heads = numbered_headings(section.parts)
         for p in section.parts:
             a, b = last.texts.get(p.id) or "", this.texts.get(p.id) or ""
-            out.parts.append(TextChange(section.heading, heads.get(p.id, "总述"), _chars(a), _chars(b),
-                                        similarity(a, b)))
+            out.parts.append(_text_change(section.heading, heads.get(p.id, "总述"), a, b))
         a, b = lc.section_text(section.key), tc.section_text(section.key)
-        out.sections.append(TextChange(section.heading, "全文", _chars(a), _chars(b), similarity(a, b)))
+        out.sections.append(_text_change(section.heading, "全文", a, b))
     return out
+
+
+def _text_change(section: str, part: str, last: str, this: str) -> TextChange:
+    return TextChange(section, part, _chars(last), _chars(this), similarity(this, last),
+                      len(likeness.words(this)) >= likeness.MIN_CHARS)
 
 
 def _tidy(x: float) -> int | float:
@@ -160,7 +163,7 @@ def fmt_change(n: NumberChange) -> str:
 
 
 def fmt_ratio(t: TextChange) -> str:
-    return "—" if t.similarity is None else f"{t.similarity:.0%}"
+    return "—" if t.similarity is None else likeness.percent(t.similarity)
 
 
 # ------------------------------------------------------------------ text
@@ -177,7 +180,7 @@ def render_text(c: Comparison, *, only_changed: bool = False) -> str:
             lines += ["", f"【{table}】", "位置\t项目\t上年\t本年\t变化"]
         lines.append(f"{n.address}\t{n.row_label} / {n.col_label}\t{fmt_number(n.last)}\t"
                      f"{fmt_number(n.this)}\t{fmt_change(n)}")
-    lines += ["", "【文字部分相似度】（去掉空格和换行后逐字比较，100% 为完全相同）",
+    lines += ["", f"【文字部分相似度】（{likeness.HOW}）",
               "部分\t上年字数\t本年字数\t相似度\t判断"]
     for s in c.sections:
         lines.append(f"{s.section}\t{s.last_chars}\t{s.this_chars}\t{fmt_ratio(s)}\t{s.verdict}")
@@ -219,13 +222,13 @@ td.same-text{background:#fce4d6}.note{border:2px solid #c00;padding:6px 10px}
 </table>
 {%- endfor %}
 <h2>文字部分相似度</h2>
-<p>去掉空格和换行后逐字比较，100% 为完全相同；{{ same }} 及以上视为与上年基本相同。</p>
+<p>{{ how }}；{{ same }} 及以上视为与上年基本相同。</p>
 <table>
 <thead><tr><th>部分</th><th>段落</th><th>上年字数</th><th>本年字数</th><th>相似度</th><th>判断</th></tr></thead>
 <tbody>
 {%- for t in texts %}
 <tr><td>{{ t.section }}</td><td>{{ t.part }}</td><td class="n">{{ t.last_chars }}</td>
-<td class="n">{{ t.this_chars }}</td><td class="n{% if t.similarity and t.similarity >= same_value %} same-text{% endif %}">{{ ratio(t) }}</td>
+<td class="n">{{ t.this_chars }}</td><td class="n{% if t.copied %} same-text{% endif %}">{{ ratio(t) }}</td>
 <td>{{ t.verdict }}</td></tr>
 {%- endfor %}
 </tbody>
@@ -259,4 +262,4 @@ def render_html(c: Comparison, *, only_changed: bool = False) -> str:
         texts += [p for p in c.parts if p.section == s.section]
     return _template().render(version=__version__, c=c, tables=list(tables.items()), texts=texts,
                               cls=_row_class, num=fmt_number, chg=fmt_change, ratio=fmt_ratio,
-                              same=f"{SAME:.0%}", same_value=SAME)
+                              how=likeness.HOW, same=likeness.percent(likeness.SAME))
