@@ -240,7 +240,7 @@ def _identities() -> tuple[IdentityInstance, ...]:
             (t3_id("R24", col_key), t3_id("R25", col_key))))
     for code, key, _, label in T3_ROWS:
         total = f"t3.{key}.total"
-        out.append(IdentityInstance(I2, f"{code} {label}", (total,),
+        out.append(IdentityInstance(I2, f"“{label}”行", (total,),
                                     TABLE3.cell(total).formula_of, formula_cell=total))
     for col_key, col_label in T3_COLUMNS:
         target = t3_id("R24", col_key)
