@@ -129,11 +129,10 @@ def required_text(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     sure: N07 (提示) asks the clerk to check. ``params["unsure"]`` selects which of the two
     this rule reports.
     """
-    skip = set(rule.params.get("skip", ()))
     for section in ctx.spec.sections:
         whole = ctx.section_text(section.key)
         required = [p for p in section.parts
-                    if p.required and p.id not in skip and not ctx.unreadable(p.id)]
+                    if p.required and not ctx.unreadable(p.id)]
         as_one_text = bool(whole.strip()) and all(_blank(ctx.report.texts.get(p.id))
                                                   for p in required)
         for part in required:

@@ -65,8 +65,16 @@ COVER = [
          Case("封面报告年度 2025", meta={"distributed_for": 2025}),
          params={"test": "year_distributed"}),
 ]
-# parts whose absence is a warning ([R] in FORMAT.md) rather than an error
-WARNED_PARTS = ("s5.rectification", "s6.fees")
+
+
+def _blank_costs(part_id: str) -> str:
+    """The severity of a blank part, as the spec's ``need`` says (and the workbook's label)."""
+    part = next(p for p in SPEC.text_parts if p.id == part_id)
+    if part.blank_costs is None:
+        raise ValueError(f"{part_id} is {part.need}: a blank costs nothing, no rule for it")
+    return part.blank_costs
+
+
 _FEES_NONE = r"(未|没有|不|无)[^。；;]{0,10}(收取|收费)"
 _GAP = r"[^0-9０-９、，,。；;：:\n]{0,20}?"
 _NEW, _CARRIED, _FORWARD = (t3_id(r, "total") for r in ("R1", "R2", "R25"))
@@ -94,9 +102,11 @@ NARRATIVE = [
          Case("“平台建设”段落留空，但总述中写了“维护政府网站和政务新媒体平台”",
               texts={"s1.platform": "",
                      "s1.intro": BASE_TEXTS["s1.intro"] + "持续维护政府网站和政务新媒体平台。"}),
-         params={"skip": WARNED_PARTS}),
-    Rule("N02", "text.rectification", "未写上年度问题整改情况", WARNING, "section_mentions",
-         "第五部分应写上一年度报告所列问题的整改情况（本部分任何段落提到“整改”或“上年”即可）。",
+         ),
+    Rule("N02", "text.rectification", "未写上年度问题整改情况", _blank_costs("s5.rectification"),
+         "section_mentions",
+         "第五部分应写上一年度报告所列问题的整改情况（本部分任何段落提到“整改”或“上年”即可）。"
+         "工作簿中此段标为“应填”：国家格式要求写明，未写时作为提示。",
          "本部分没有写上年度问题的整改情况（应写{hint}）。", "第五部分写明上年度问题整改情况",
          Case("“上年度问题整改情况”留空，第五部分也未提整改", texts={"s5.rectification": ""},
               at="s5.rectification"),
@@ -106,8 +116,9 @@ NARRATIVE = [
          params={"part": "s5.rectification"},
          on_real_reports="几乎所有真实报告都没有写上年度问题的整改情况，而国家格式要求写明，评议时常被指出："
                          "这条提示是对的，正因为常见才值得提醒"),
-    Rule("N03", "text.fees", "未说明信息处理费", WARNING, "section_mentions",
-         "第六部分应说明依《政府信息公开信息处理费管理办法》收取信息处理费的情况，未收取的也应明确写出。",
+    Rule("N03", "text.fees", "未说明信息处理费", _blank_costs("s6.fees"), "section_mentions",
+         "第六部分应说明依《政府信息公开信息处理费管理办法》收取信息处理费的情况，未收取的也应明确写出。"
+         "工作簿中此段标为“应填”：国家格式要求写明，未写时作为提示。",
          "本部分没有说明信息处理费收取情况（{hint}）。", "第六部分写明信息处理费收取情况",
          Case("第六部分只写了“无。”", texts={"s6.fees": ""}, at="s6.fees"),
          Case("写明“本年度未收取信息处理费。”"), params={"part": "s6.fees"}),
@@ -159,7 +170,7 @@ NARRATIVE.append(
          Case("整段文字中写了“下一步将加强培训”",
               texts={"s5.intro": "本年度工作仍存在一些问题和不足。下一步将加强培训。",
                      "s5.problems": "", "s5.measures": ""}),
-         params={"skip": WARNED_PARTS, "unsure": True}))
+         params={"unsure": True}))
 
 
 YEARS = [

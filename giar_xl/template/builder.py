@@ -33,6 +33,7 @@ from ..ooxml import FIXED_TIME, reproducible
 from ..report import Report
 from ..safety import write_value
 from ..spec import DEFAULT_FORMAT, FormatSpec, SectionSpec, TableSpec, numbered_headings
+from ..spec.model import BLANK_COSTS
 from ..spec.format2021 import AMOUNT_DECIMALS
 from ..text import parse_date
 from . import sizing
@@ -173,9 +174,17 @@ def _instructions(spec: FormatSpec) -> list[str]:
         f"3. 边填边看：{status_sheets}表格下方的“{STATUS_LABEL}”一行逐列显示“{BALANCED}”或"
         f"“{UNBALANCED}…”，不平衡的列变红；本页上方的“{STATUS_LABEL}”“{FILLED_LABEL}”两行汇总全表，"
         "全部显示“✓”即表格数字没有问题。",
-        "4. 文字和数字都填好后，再做一次全面校验（必填内容、与上年报告的衔接等）：带“校验”按钮的"
+        "4. 文字页每个标题后注明" + "、".join(f"（{n}）" for n in BLANK_COSTS) + "：" + _needs() + "。",
+        "5. 文字和数字都填好后，再做一次全面校验（必填内容、与上年报告的衔接等）：带“校验”按钮的"
         "工作簿（.xlsm）点击按钮即可；没有按钮时，可请信息化人员运行 giar-xl validate 本文件。",
     ]
+
+
+def _needs() -> str:
+    """What each need word means for the clerk, from what a blank costs."""
+    said = {"错误": "不能空着（空着时校验报“错误”）",
+            "提示": "是国家格式要求写明的内容，空着时校验给出“提示”", None: "可以不写"}
+    return "；".join(f"{n}的{said[cost]}" for n, cost in BLANK_COSTS.items())
 
 
 def _cover_checks(spec: FormatSpec) -> list[tuple[str, str]]:
@@ -285,7 +294,7 @@ def _narrative_sheet(ws: Worksheet, spec: FormatSpec, section: SectionSpec) -> N
     for i, part in enumerate(section.parts):
         head = ws[narrative_heading_address(section, i)]
         title = headings.get(part.id, INTRO_TITLE)
-        need = "（必填）" if part.required else "（选填）"
+        need = f"（{part.need}）"
         head.value = f"{title}{need}　{part.hint}" if part.hint else f"{title}{need}"
         head.font, head.alignment, head.fill = st.HEADER_FONT, st.LEFT_WRAP, st.HEADER_FILL
         box = ws[where[part.id].address]
