@@ -334,4 +334,6 @@ FORMAT_2021 = FormatSpec(
     identities=_identities(),
     markers_2019=MARKERS_2019,
     document_title=DOCUMENT_TITLE,
+    # 二、上年结转 continues last year's 四、结转下年度继续办理, column by column
+    carried_over=tuple((t3_id("R2", c), t3_id("R25", c)) for c, _ in T3_COLUMNS),
 )

@@ -162,6 +162,9 @@ class FormatSpec:
     markers_2019: tuple[str, ...] = field(default=())
     # what the published document calls itself, after "<机关名称><年度>年"
     document_title: str = ""
+    # figures that continue last year's report: (this year's cell, last year's cell); distribute
+    # prefills them, and until the year's own figures are entered the live checks say so
+    carried_over: tuple[tuple[str, str], ...] = ()
 
     __hash__ = _memo_hash
 

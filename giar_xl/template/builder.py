@@ -25,10 +25,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..fileio import write_bytes
 from ..formula import exact
-from ..layout import (BALANCED, BINDING_SHEET, BLANK_RULE, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
-                      STATUS_LABEL, UNBALANCED, defined_name, expected_formula, grid_range,
-                      identity_words, narrative_heading_address, places, status_cells,
-                      status_formula, status_row, table_sheet)
+from ..layout import (BALANCED, BINDING_SHEET, BLANK_RULE, COVER_FIRST_ROW, GRID_TOP, PENDING,
+                      TITLE_ROW, STATUS_LABEL, UNBALANCED, defined_name, expected_formula,
+                      grid_range, identity_words, narrative_heading_address, pending_words,
+                      places, status_cells, status_formula, status_row, table_sheet, this_years)
 from ..ooxml import FIXED_TIME, reproducible
 from ..report import Report
 from ..safety import write_value
@@ -172,8 +172,8 @@ def _instructions(spec: FormatSpec) -> list[str]:
         f"2. {span}每个数字单元格都要填写数字，没有的填 0，不要留空或填“/”“无”；"
         "空白或不是数字的单元格会自动标黄。",
         f"3. 边填边看：{status_sheets}表格下方的“{STATUS_LABEL}”一行逐列显示“{BALANCED}”或"
-        f"“{UNBALANCED}…”，不平衡的列变红；本页上方的“{STATUS_LABEL}”“{FILLED_LABEL}”两行汇总全表，"
-        "全部显示“✓”即表格数字没有问题。",
+        f"“{UNBALANCED}…”，不平衡的列变红（县里下发时预填了上年结转、本年数字还没有填的列显示“{PENDING}”）；"
+        f"本页上方的“{STATUS_LABEL}”“{FILLED_LABEL}”两行汇总全表，全部显示“✓”即表格数字没有问题。",
         "4. 文字页每个标题后注明" + "、".join(f"（{n}）" for n in BLANK_COSTS) + "：" + _needs() + "。",
         "5. 文字和数字都填好后，再做一次全面校验（必填内容、与上年报告的衔接等）：带“校验”按钮的"
         "工作簿（.xlsm）点击按钮即可；没有按钮时，可请信息化人员运行 giar-xl validate 本文件。",
@@ -190,14 +190,20 @@ def _needs() -> str:
 def _cover_checks(spec: FormatSpec) -> list[tuple[str, str]]:
     out = []
     by_sheet: dict[str, list[str]] = defaultdict(list)
-    for _inst, sheet, address in status_cells(spec):
+    pending: dict[str, str] = {}
+    for inst, sheet, address in status_cells(spec):
         by_sheet[sheet].append(address)
+        if len(this_years(spec, inst)) < len(inst.lhs) + len(inst.rhs):
+            pending.setdefault(sheet, pending_words(spec, inst))
     for sheet, addresses in by_sheet.items():
         refs = ",".join(f"'{sheet}'!{r}" for r in st.rectangles(addresses))
         row = re.sub(r"[A-Z]+", "", addresses[0])
+        wrong = f'"✗ {sheet}：有不平衡的列，请查看该表第 {row} 行"'
+        if sheet in pending:  # no column out of balance, some only prefilled: say what is to fill
+            wrong = (f'IF(COUNTIF({refs},"✗*")=0,"{PENDING[0]} {sheet}：{pending[sheet]}",'
+                     f'{wrong})')
         out.append((STATUS_LABEL, f'=IF(COUNTIF({refs},"✓*")={len(addresses)},'
-                                  f'"✓ {sheet}：勾稽关系全部平衡",'
-                                  f'"✗ {sheet}：有不平衡的列，请查看该表第 {row} 行")'))
+                                  f'"✓ {sheet}：勾稽关系全部平衡",{wrong})'))
     inputs = _input_addresses(spec)
     parts, total = [], 0
     for sheet, addresses in inputs.items():
