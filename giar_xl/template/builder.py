@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,6 +32,7 @@ from ..layout import (BALANCED, BINDING_SHEET, BLANK_RULE, COVER_FIRST_ROW, GRID
                       places, status_cells, status_formula, status_row, table_sheet, this_years)
 from ..ooxml import FIXED_TIME, reproducible
 from ..report import Report
+from ..results import COLOURED_CELL, RESULTS_SHEET
 from ..safety import write_value
 from ..spec import DEFAULT_FORMAT, FormatSpec, SectionSpec, TableSpec, numbered_headings
 from ..spec.model import BLANK_COSTS
@@ -73,7 +75,8 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
     cover = sheet(spec.cover_sheet)
     sheets = {s.key: sheet(s.sheet) for s in spec.sections}
     binding = sheet(BINDING_SHEET)
-    binding.sheet_state = "hidden"
+    binding.sheet_state = "veryHidden"  # not in Excel's 取消隐藏 list: only a macro shows it
+    results = sheet(RESULTS_SHEET)  # there from the start: a locked structure takes no new sheet
 
     _cover(cover, spec)
     for section in spec.sections:
@@ -85,14 +88,22 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
     _binding(binding, wb, spec, report)
     if report is not None:
         _fill(wb, spec, report)
+    _results_placeholder(results)
     _fit_rows(wb, spec)
+    # No password anywhere: a help against slips, nothing relies on it. The 校验 button and
+    # --annotate only colour cells (formatting stays allowed), write the results sheet (left
+    # open) and the memo cell of _giar (unlocked): all allowed under this protection.
     for ws in wb.worksheets:
+        if ws.title == RESULTS_SHEET:
+            continue
+        ws.protection.sheet = True
         if ws.title != BINDING_SHEET:
-            ws.protection.sheet = True  # no password: a help for the clerk, nothing relies on it
             ws.protection.formatRows = False
             ws.protection.formatColumns = False
-            # formatting stays allowed: the 校验 button colours offending cells
             ws.protection.formatCells = False
+    binding[COLOURED_CELL[1]].protection = Protection(locked=False)
+    # sheets cannot be added, deleted, renamed, moved, hidden or shown
+    wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = f"giar-xl {__version__}"
     wb.properties.title = spec.name
     wb.properties.keywords = f"{spec.id};version={spec.version}"
@@ -310,6 +321,17 @@ def _narrative_sheet(ws: Worksheet, spec: FormatSpec, section: SectionSpec) -> N
     _print_setup(ws, landscape=False)
     ws.sheet_properties.pageSetUpPr = None
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+
+
+def _results_placeholder(ws: Worksheet) -> None:
+    """What the results sheet says before the first check (the button or --annotate replace it)."""
+    ws["A1"] = "校验结果：尚未校验。"
+    ws["A1"].font = st.TITLE_FONT
+    ws["A2"] = ("带“校验”按钮的工作簿（.xlsm）点击封面上的“校验”按钮，校验结果就显示在本页，"
+                "有问题的单元格同时涂色；没有按钮时，可请信息化人员运行 giar-xl validate 本文件 "
+                "--annotate 标注副本，在副本的本页查看。")
+    ws["A2"].font, ws["A2"].alignment = st.HINT_FONT, st.LEFT_WRAP
+    ws.column_dimensions["A"].width = sizing.width_to_fill()
 
 
 # ------------------------------------------------------------------ inputs
