@@ -22,6 +22,7 @@ STATUS_LABEL = "勾稽检查"
 BALANCED = "✓ 平衡"
 UNBALANCED = "✗ 不平衡：差 "
 NOT_NUMBER = "✗ 有空白或非数字"
+PENDING = "○ 待填写"
 # the live yellow mark of a blank or non-numeric input cell (conditional format, relative)
 BLANK_RULE = "NOT(ISNUMBER({cell}))"
 
@@ -124,15 +125,49 @@ def status_cells(spec: FormatSpec) -> list[tuple[IdentityInstance, str, str]]:
     return out
 
 
+def this_years(spec: FormatSpec, inst: IdentityInstance) -> tuple[str, ...]:
+    """The relation's cells that only this year's own figures fill: not a carry-over."""
+    carried = {this for this, _ in spec.carried_over}
+    return tuple(x for x in inst.lhs + inst.rhs if x not in carried)
+
+
 def status_formula(spec: FormatSpec, inst: IdentityInstance) -> str:
-    """A plain-function status formula: works in Excel, WPS and LibreOffice."""
+    """A plain-function status formula: works in Excel, WPS and LibreOffice.
+
+    A relation that holds a carry-over (prefilled by distribute) is not out of balance while
+    every one of this year's own cells is still 0: it is still to fill (``PENDING``).
+    """
     where = places(spec)
     lhs = "+".join(where[x].address for x in inst.lhs)
     rhs = "+".join(where[x].address for x in inst.rhs)
     cells = ",".join(where[x].address for x in inst.lhs + inst.rhs)
     n = len(inst.lhs) + len(inst.rhs)
+    unbalanced = f'"{UNBALANCED}"&ABS(({lhs})-({rhs}))'
+    own = this_years(spec, inst)
+    if len(own) < n:
+        zero = ",".join(f"{where[x].address}=0" for x in own)
+        unbalanced = f'IF(AND({zero}),"{PENDING}",{unbalanced})'
     return (f'=IF(COUNT({cells})<{n},"{NOT_NUMBER}",'
-            f'IF(({lhs})=({rhs}),"{BALANCED}","{UNBALANCED}"&ABS(({lhs})-({rhs}))))')
+            f'IF(({lhs})=({rhs}),"{BALANCED}",{unbalanced}))')
+
+
+def row_title(spec: FormatSpec, cid: str) -> str:
+    """A value cell's row as its outermost label names it, without the item number:
+    "本年新收政府信息公开申请数量"; R24 "本年度办理结果" (the group of the results)."""
+    vc = spec.value_cell(cid)
+    table = next(t for t in spec.tables if t.key == vc.table)
+    row = next(g.r for g in table.grid if g.value == cid)
+    labels = sorted((g for g in table.grid if g.role in ("label", "group")
+                     and g.r <= row < g.r + g.rowspan), key=lambda g: g.c)
+    return _ITEM.sub("", labels[0].text) if labels else vc.row_label
+
+
+def pending_words(spec: FormatSpec, inst: IdentityInstance) -> str:
+    """What is still to fill, e.g. "本年新收政府信息公开申请数量、本年度办理结果、… 待填写（… 已预填）"."""
+    carried = [x for x in inst.lhs + inst.rhs if x not in this_years(spec, inst)]
+    own = "、".join(dict.fromkeys(row_title(spec, x) for x in this_years(spec, inst)))
+    done = "、".join(dict.fromkeys(row_title(spec, x) for x in carried))
+    return f"{own}待填写（{done}已预填）"
 
 
 _ITEM = re.compile(r"^([一二三四五六七八九十]+)、")

@@ -18,10 +18,11 @@ from typing import Any
 from . import xlsx
 from .a1 import column_index, column_letter, split
 from .errors import UnreadableInput
-from .layout import BINDING_SHEET, defined_name, grid_address, grid_range, places
+from .layout import BINDING_SHEET, defined_name, places
 from .formula import FormulaError, Unsupported, evaluate, parse, plain_number
 from .report import CellRecord, Report, StructureNote
 from .spec import DEFAULT_FORMAT, FORMATS, FormatSpec
+from .structure import Shape, change_words, content_in, grid_lines, shape_of
 from .text import normalise_label
 
 # a defined name's reference: 'Sheet name'!$D$6 (quotes doubled inside the name)
@@ -45,7 +46,7 @@ def report_from_data(data: xlsx.WorkbookData) -> Report:
     spec, meta, previous = _binding(data, notes)
     report = Report(format_id=spec.id, source=str(p), meta=meta, previous=previous,
                     structure=notes, values_only=data.values_only)
-    positions = _positions(data, spec, notes)
+    positions, shapes = _positions(data, spec, notes)
     if not any(pos is not None for pos in positions.values()) or _foreign(data, spec):
         _refuse_foreign(data, p)
     raw: dict[str, xlsx.RawCell] = {}
@@ -74,7 +75,7 @@ def report_from_data(data: xlsx.WorkbookData) -> Report:
     for c in spec.value_cells:
         cell = raw.get(c.id)
         report.values[c.id] = _value(cell) if cell is not None else None
-    _check_labels(data, spec, positions, notes)
+    _check_labels(data, spec, shapes, notes)
     _check_2019(data, notes)
     return report
 
@@ -165,19 +166,22 @@ def _json_cell(sheet: xlsx.SheetData, address: str, path: str) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
-def _positions(data: xlsx.WorkbookData, spec: FormatSpec,
-               notes: list[StructureNote]) -> dict[str, tuple[str, str] | None]:
-    """Where each id is now: by defined name, else at its standard place."""
+def _positions(data: xlsx.WorkbookData, spec: FormatSpec, notes: list[StructureNote]
+               ) -> tuple[dict[str, tuple[str, str] | None], dict[str, Shape]]:
+    """Where each id is now: by defined name, else where its table's rows and columns now
+    are (``structure``), else at its standard place; and each table's shape."""
     out: dict[str, tuple[str, str] | None] = {}
     moved: dict[str, list[tuple[str, str, str]]] = {}
     renamed: dict[str, str] = {}
-    for cid, place in places(spec).items():
+    named: dict[str, tuple[str, str]] = {}
+    broken: dict[str, str] = {}  # id → the name's reference ("#REF!": its cell was deleted)
+    where = places(spec)
+    for cid, place in where.items():
         ref = data.defined_names.get(defined_name(cid))
         if ref is not None:
             m = NAME_REF.match(ref)
-            if m is None:  # "#REF!": the cell was deleted with its row or column
-                notes.append(StructureNote("missing_name", f"“{place.label}”所在的单元格已被删除（行或列被删除）。",
-                                           place.sheet, place.address, place.address, ref))
+            if m is None:
+                broken[cid] = ref
                 out[cid] = None
                 continue
             sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
@@ -186,12 +190,19 @@ def _positions(data: xlsx.WorkbookData, spec: FormatSpec,
                 renamed[place.sheet] = sheet
             if address != place.address:
                 moved.setdefault(place.sheet, []).append((cid, place.address, address))
+            named[cid] = (sheet, address)
         else:
             sheet, address = place.sheet, place.address
         if sheet not in data.sheets:
             out[cid] = None
             continue
         out[cid] = (sheet, address)
+    shapes, folded = _shapes(data, spec, renamed, named, broken, out, notes)
+    for cid, ref in broken.items():
+        if cid not in folded:
+            place = where[cid]
+            notes.append(StructureNote("missing_name", f"“{place.label}”所在的单元格已被删除（行或列被删除）。",
+                                       place.sheet, place.address, place.address, ref))
     for std, actual in renamed.items():
         notes.append(StructureNote("renamed", f"工作表“{std}”被改名为“{actual}”。", actual,
                                    expected=std, actual=actual))
@@ -202,13 +213,67 @@ def _positions(data: xlsx.WorkbookData, spec: FormatSpec,
         elif data.sheets.get(renamed.get(sheet, sheet)) and \
                 data.sheets[renamed.get(sheet, sheet)].state != "visible":
             notes.append(StructureNote("hidden_sheet", f"工作表“{sheet}”被隐藏了。", renamed.get(sheet, sheet)))
+    tables = {s.sheet for s in spec.sections if s.table is not None and s.key in shapes}
     for sheet, cells in moved.items():
+        if sheet in tables:
+            continue  # the table's shape says what happened (below, and in _shapes)
         cid, was, now = cells[0]
         notes.append(StructureNote(
             "moved", f"表内插入或删除了行/列：共 {len(cells)} 个单元格离开了原位置，"
-                     f"如“{places(spec)[cid].label}”原在 {was}，现在 {now}。",
+                     f"如“{where[cid].label}”原在 {was}，现在 {now}。",
             renamed.get(sheet, sheet), now, was, now))
-    return out
+    return out, shapes
+
+
+def _shapes(data: xlsx.WorkbookData, spec: FormatSpec, renamed: dict[str, str],
+            named: dict[str, tuple[str, str]], broken: dict[str, str],
+            out: dict[str, tuple[str, str] | None], notes: list[StructureNote]
+            ) -> tuple[dict[str, Shape], set[str]]:
+    """Each table's rows and columns as they now stand: one note per inserted or deleted run
+    of lines, cells without names read where their lines went. Returns the shapes and the ids
+    whose deletion a note already tells (no note of their own)."""
+    shapes: dict[str, Shape] = {}
+    folded: set[str] = set()
+    where = places(spec)
+    for section in spec.sections:
+        table = section.table
+        sheet = renamed.get(section.sheet, section.sheet)
+        if table is None or sheet not in data.sheets:
+            continue
+        cells = data.sheets[sheet].cells
+
+        def text_at(row: int, col: int, cells=cells) -> str:
+            cell = cells.get(f"{column_letter(col)}{row}")
+            return "" if cell is None or cell.value is None else str(cell.value)
+
+        ids = [g.value for g in table.grid if g.value is not None]
+        located: dict[str, tuple[int, int] | None] = {}
+        for cid in ids:
+            if cid in broken:
+                located[cid] = None
+            elif cid in named and named[cid][0] == sheet:
+                col, row = split(named[cid][1])
+                located[cid] = (row, column_index(col))
+        shape = shape_of(section, located, text_at, sheet)
+        shapes[section.key] = shape
+        std = {g.value: grid_lines(g) for g in table.grid if g.value is not None}
+        for cid in ids:
+            if cid not in named and cid not in broken:
+                now = shape.place(*std[cid])  # no name: where its row and column now are
+                out[cid] = None if now is None else (sheet, now)
+        for change in shape.changes():
+            index = 0 if change.axis == "row" else 1
+            lost = [cid for cid in ids if std[cid][index] in change.lines]
+            folded.update(lost)
+            message, cell, expected, actual = change_words(spec, shape, change, lost,
+                                                           content_in(shape, change, text_at))
+            notes.append(StructureNote("moved", message, sheet, cell, expected, actual))
+        if shape.strays:
+            cid, was, now = shape.strays[0]
+            more = f"（共 {len(shape.strays)} 个单元格）" if len(shape.strays) > 1 else ""
+            notes.append(StructureNote("moved", f"“{where[cid].label}”所在的单元格被移动了：原在 {was}，"
+                                                f"现在 {now}{more}。", sheet, now, was, now))
+    return shapes, folded
 
 
 def _foreign(data: xlsx.WorkbookData, spec: FormatSpec) -> bool:
@@ -261,43 +326,36 @@ def _fill_cover(report: Report, spec: FormatSpec, raw: dict[str, xlsx.RawCell], 
 
 
 # ------------------------------------------------------------------ structure
-def _shift(positions: dict[str, tuple[str, str] | None], spec: FormatSpec, cid: str) -> tuple[int, int]:
-    pos = positions.get(cid)
-    if pos is None:
-        return 0, 0
-    std = places(spec)[cid].address
-    (c0, r0), (c1, r1) = split(std), split(pos[1])
-    return r1 - r0, column_index(c1) - column_index(c0)
-
-
-def _check_labels(data: xlsx.WorkbookData, spec: FormatSpec,
-                  positions: dict[str, tuple[str, str] | None], notes: list[StructureNote]) -> None:
+def _check_labels(data: xlsx.WorkbookData, spec: FormatSpec, shapes: dict[str, Shape],
+                  notes: list[StructureNote]) -> None:
+    """Every label where its table's rows and columns now are; a merged label spans the
+    same lines (grown or shrunk with inserted or deleted ones)."""
     for section in spec.sections:
-        table = section.table
-        if table is None:
+        table, shape = section.table, shapes.get(section.key)
+        if table is None or shape is None:
             continue
-        first_value = next(g.value for g in table.grid if g.value)
-        pos = positions.get(first_value)
-        if pos is None:
-            continue
-        sheet = data.sheets[pos[0]]
-        row_values = {g.r: g.value for g in table.grid if g.value}
+        sheet = data.sheets[shape.sheet]
         for g in table.grid:
-            if g.value is not None:
+            if g.value is not None or g.role == "blank":
                 continue
-            dr, dc = _shift(positions, spec, row_values[g.r]) if g.r in row_values else (0, 0)
-            std = grid_address(g)
-            col, row = split(std)
-            address = f"{column_letter(column_index(col) + dc)}{row + dr}"
+            row, col = grid_lines(g)
+            address = shape.place(row, col)
+            if address is None:
+                continue  # its row or column was deleted: that note says so
             cell = sheet.cells.get(address)
             actual = "" if cell is None or cell.value is None else str(cell.value)
             if normalise_label(actual) != normalise_label(g.text):
                 notes.append(StructureNote("label", f"标签被改动：应为“{g.text}”，现为“{actual}”。",
                                            sheet.name, address, g.text, actual))
-            elif (g.rowspan > 1 or g.colspan > 1) and (dr, dc) == (0, 0) \
-                    and not data.values_only and grid_range(g) not in sheet.merges:
-                notes.append(StructureNote("merge", f"表头“{g.text}”的合并单元格被拆开了（应合并 {grid_range(g)}）。",
-                                           sheet.name, address, grid_range(g), ""))
+            elif (g.rowspan > 1 or g.colspan > 1) and not data.values_only:
+                rows = shape.rows.span(row, row + g.rowspan - 1)
+                cols = shape.cols.span(col, col + g.colspan - 1)
+                if rows is None or cols is None or (rows[0], cols[0]) == (rows[1], cols[1]):
+                    continue
+                want = f"{column_letter(cols[0])}{rows[0]}:{column_letter(cols[1])}{rows[1]}"
+                if want not in sheet.merges:
+                    notes.append(StructureNote("merge", f"表头“{g.text}”的合并单元格被拆开了（应合并 {want}）。",
+                                               sheet.name, address, want, ""))
 
 
 def _find_2019(data: xlsx.WorkbookData) -> list[tuple[str, str, str]]:

@@ -66,7 +66,7 @@ def run_entry(payload):
     names = [s["name"] for s in payload["sheets"]]  # before: the engine appends added sheets
     book = xw.Book(json=payload)
     summary = check_book(book)
-    return summary, actions_of(book), names + [RESULTS_SHEET]
+    return summary, actions_of(book), names + ([] if RESULTS_SHEET in names else [RESULTS_SHEET])
 
 
 def coloured(actions, sheet_names):
@@ -90,9 +90,9 @@ def test_first_run_writes_results_colours_and_alert(recalculated):
     assert {k for k, v in colours.items() if v == ERROR_COLOUR} == errors
     assert all(v in (ERROR_COLOUR, NOTICE_COLOUR) for v in colours.values())
     assert ("二、主动公开", places(SPEC)["t2.regulation.issued"].address) in colours
-    # a results sheet added at the end, written in one bulk setValues
-    add = [a for a in actions if a["func"] == "addSheet"]
-    assert add and add[0]["args"][1] == RESULTS_SHEET
+    # the template's own results sheet (a locked structure takes no new sheet), written in one
+    # bulk setValues
+    assert names[-1] == RESULTS_SHEET and not [a for a in actions if a["func"] == "addSheet"]
     writes = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == len(names) - 1]
     assert len(writes) == 1
     rows = writes[0]["values"]
@@ -115,8 +115,8 @@ def test_second_run_clears_its_own_colours_only(recalculated):
     memo = next(a for a in first if a["func"] == "setValues" and names[a["sheet_position"]] == BINDING_SHEET)
     before = coloured(first, names)
     # the clerk fixes the text cell; Excel sends the book again with the memo and the results sheet
-    wb_values = payload_from(recalculated, extra_sheets=[
-        {"name": RESULTS_SHEET, "values": [["旧结果"]], "pictures": [], "tables": []}])
+    wb_values = payload_from(recalculated)
+    next(s for s in wb_values["sheets"] if s["name"] == RESULTS_SHEET)["values"] = [["旧结果"]]
     binding = next(s for s in wb_values["sheets"] if s["name"] == BINDING_SHEET)
     while len(binding["values"]) < 6:
         binding["values"].append([""] * len(binding["values"][0]))
@@ -150,7 +150,18 @@ def test_runpython_route_uses_the_caller(recalculated):
     book.set_mock_caller()
     button.run()
     caller = xw.Book.caller()
-    assert any(a["func"] == "addSheet" for a in actions_of(caller))
+    results = [s.name for s in caller.sheets].index(RESULTS_SHEET)
+    assert any(a["func"] == "setValues" and a["sheet_position"] == results for a in actions_of(caller))
+
+
+def test_an_older_book_without_the_results_sheet_gets_one(recalculated):
+    """Workbooks from before the results sheet was part of the template (and not locked)."""
+    payload = payload_from(recalculated)
+    payload["sheets"] = [s for s in payload["sheets"] if s["name"] != RESULTS_SHEET]
+    _, actions, names = run_entry(payload)
+    add = [a for a in actions if a["func"] == "addSheet"]
+    assert add and add[0]["args"][1] == RESULTS_SHEET
+    assert any(a["func"] == "setValues" and a["sheet_position"] == len(names) - 1 for a in actions)
 
 
 def test_server_route_returns_the_actions(recalculated):

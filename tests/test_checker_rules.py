@@ -182,7 +182,7 @@ def test_text_that_agrees_or_quotes_nothing_is_quiet(text):
 
 
 def test_copied_text_with_a_paragraph_added_is_still_alike_and_rewritten_text_is_not():
-    from giar_xl.checker.narrative import similarity
+    from giar_xl.similarity import similarity
 
     last = " ".join(v for k, v in base_report().texts.items() if k.startswith("s1."))
     padded = last.replace("4件", "9件") + "此外，本年还开展了政务公开日活动。"

@@ -19,9 +19,10 @@ from giar_xl.report import Report
 from giar_xl.spec import DEFAULT_FORMAT
 from giar_xl.template import build_workbook
 
+from excel_edits import edit
+
 SPEC = DEFAULT_FORMAT
 WHERE = places(SPEC)
-_REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
 
 
 def filled(case: Case) -> Report:
@@ -41,21 +42,8 @@ def filled(case: Case) -> Report:
 
 
 def insert_rows(wb, sheet: str, before: int) -> None:
-    """What Excel does on 插入行: cells, formulas and defined names below move down."""
-    ws = wb[sheet]
-    ws.insert_rows(before)
-
-    def shift(text: str) -> str:
-        return _REF.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{int(m[4]) + 1 if int(m[4]) >= before else m[4]}",
-                        text)
-
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.value = shift(cell.value)
-    for name in wb.defined_names.values():
-        if name.attr_text.startswith(f"'{sheet}'!"):
-            name.attr_text = shift(name.attr_text)
+    """What Excel does on 插入行: cells, formulas, defined names and merged ranges move down."""
+    edit(wb, sheet, "row", before, 1)
 
 
 def damage(wb, op: tuple) -> None:
@@ -70,6 +58,8 @@ def damage(wb, op: tuple) -> None:
         wb[args[0]][args[1]] = args[2]
     elif kind == "insert_rows":
         insert_rows(wb, *args)
+    elif kind == "insert_cols":
+        edit(wb, args[0], "col", args[1], 1)
     elif kind == "break_name":
         wb.defined_names[defined_name(args[0])].attr_text = "#REF!"
     else:

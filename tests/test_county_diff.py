@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html as htmllib
+import json
+import re
 
 import pytest
 
@@ -46,12 +48,13 @@ def test_narrative_similarity_per_part_and_section(pair):
     c = compare(last, this)
     parts = {(p.section, p.part): p for p in c.parts}
     same = parts[("一、总体情况", "（一）主动公开")]
-    assert same.similarity == 1.0 and "基本相同" in same.verdict
+    assert same.similarity == 1.0 and same.verdict == "与上年相同（文字很短）"
     rewritten = parts[("五、存在的主要问题及改进情况", "（一）主要问题")]
     assert rewritten.similarity < 0.6 and rewritten.verdict == "改写较多"
     whole = {s.section: s for s in c.sections}
     assert 0.6 < whole["五、存在的主要问题及改进情况"].similarity < 1.0
     assert whole["六、其他需要报告的事项"].similarity == 1.0
+    assert whole["一、总体情况"].copied and "基本相同" in whole["一、总体情况"].verdict
 
 
 def test_similarity_ignores_layout_and_handles_empty():
@@ -111,3 +114,40 @@ def test_html_changed_only_lists_just_the_changed_numbers(pair):
     page = render_html(compare(last, this), only_changed=True)
     assert page.count('<tr class="up">') == 5 and 'class="same"' not in page
     assert htmllib.unescape(page).count("一、本年新收政府信息公开申请数量") == 2  # 自然人 and 总计
+
+
+def test_validate_and_diff_give_one_figure_for_the_same_pair(tmp_path):
+    """validate --previous (Y03) and diff measure a narrative's likeness to last year's the
+    same way: the same pair of workbooks reads the same percentage in both (issue 18)."""
+    from giar_xl.checker.cases import base_previous, base_report
+
+    this, last = base_report(), base_previous()
+    # last year's section 一 word for word, every figure in it different
+    for key, text in this.texts.items():
+        if key.startswith("s1."):
+            last.texts[key] = re.sub(r"\d+", lambda m: str(int(m[0]) + 12), text)
+    build_workbook(tmp_path / "last.xlsx", last)
+    build_workbook(tmp_path / "this.xlsx", this)
+    code, out, _ = run_cli("validate", tmp_path / "this.xlsx", "--previous", tmp_path / "last.xlsx",
+                           "--format", "json")
+    found = [f for f in json.loads(out)["files"][0]["findings"] if f["code"] == "Y03"]
+    assert [f["row_label"] for f in found] == ["一、总体情况"]
+    checked = found[0]["actual"]
+    code, out, _ = run_cli("diff", tmp_path / "last.xlsx", tmp_path / "this.xlsx")
+    row = next(line.split("\t") for line in out.splitlines() if line.startswith("一、总体情况\t"))
+    assert row[3] == checked, (row, checked)
+    # and the diff's verdict is the checker's: this section is the copy Y03 warns about
+    assert "内容雷同" in row[4]
+
+
+def test_one_measure_for_both():
+    """The checker and the diff share one measure: figures, years and layout do not count."""
+    from giar_xl.checker import narrative
+    from giar_xl.county import diff
+    from giar_xl import similarity as likeness
+
+    assert not hasattr(narrative, "similarity") and diff.similarity is likeness.similarity
+    copy = ("本年度共收到申请4件，均已答复。" * 3, "本年度共收到申请7件，均已答复。" * 3)
+    assert likeness.similarity(*copy) == 1.0 and likeness.percent(1.0) == "100%"
+    assert likeness.similarity("无。", "无。") == 1.0  # shorter than a piece: still the same
+    assert likeness.percent(0.996) == "99%"  # 100% only for the same wording

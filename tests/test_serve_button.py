@@ -82,15 +82,15 @@ def test_button_over_http_gives_the_results_sheet_and_colours(server, recalculat
     from giar_xl.button import server_entry
 
     assert actions == json.loads(json.dumps(server_entry(vba_payload(recalculated))["actions"], default=str))
-    names = [s["name"] for s in payload["sheets"]] + [RESULTS_SHEET]
+    names = [s["name"] for s in payload["sheets"]]
     expected = check(read_workbook(recalculated))
     errors = {(f.sheet, f.cell) for f in expected if f.severity == "错误"}
     assert errors == {("二、主动公开", "B5"), ("三、依申请公开", "D31")}
     coloured = colours(actions, names)
     assert {k for k, v in coloured.items() if v == ERROR_COLOUR} == errors
     assert set(coloured.values()) <= {ERROR_COLOUR, NOTICE_COLOUR}
-    add = [a for a in actions if a["func"] == "addSheet"]
-    assert add and add[0]["args"][1] == RESULTS_SHEET
+    # the template's own results sheet: the workbook's structure is locked, no sheet is added
+    assert names[-1] == RESULTS_SHEET and not [a for a in actions if a["func"] == "addSheet"]
     rows = next(a["values"] for a in actions
                 if a["func"] == "setValues" and a["sheet_position"] == len(names) - 1)
     assert rows[2] == list(HEADER) and len(rows) == 3 + len(expected)
@@ -109,7 +109,7 @@ def test_every_action_is_one_the_vba_client_runs(server, recalculated):
     # a second click: the results sheet exists and the memo of coloured cells is filled in
     memo = next(a for a in first if a["func"] == "setValues" and a["values"] and isinstance(a["values"][0][0], str)
                 and a["values"][0][0].startswith("[["))
-    payload["sheets"].append({"name": RESULTS_SHEET, "values": [["旧结果"]], "pictures": [], "tables": []})
+    next(s for s in payload["sheets"] if s["name"] == RESULTS_SHEET)["values"] = [["旧结果"]]
     binding = next(s for s in payload["sheets"] if s["name"] == BINDING_SHEET)
     row, col = memo["start_row"], memo["start_column"]
     while len(binding["values"]) <= row:

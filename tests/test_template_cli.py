@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from giar_xl.commands.demo import DEMO_FORMATS
 from giar_xl.reader import read_workbook
 from giar_xl.schema import render_schemas
 from giar_xl.template import build_workbook
@@ -90,6 +92,16 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     assert code == 0 and "覆盖" in stdout, stdout + err
     assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == sorted(
         f"史庄镇-2024{s}" for s in (".xlsx", ".html", ".docx", ".json", ".txt"))
+
+
+def test_demo_numbers_its_steps_as_they_happen(tmp_path):
+    """Each step of the demo has its own number, in order: 1, 2, 3, … (issue 18)."""
+    code, stdout, err = run_cli("demo", "-o", tmp_path / "demo")
+    assert code == 0, err
+    numbers = [int(m[1]) for m in re.finditer(r"^(\d+)\. ", stdout, re.M)]
+    assert numbers == list(range(1, len(numbers) + 1)), stdout
+    # generate, read back, check, and one step per exported file
+    assert len(numbers) == 3 + len(DEMO_FORMATS), stdout
 
 
 def test_demo_folder_is_ignored_by_git():

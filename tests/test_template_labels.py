@@ -110,3 +110,31 @@ def test_labels_in_the_order_of_a_real_published_report(book, sheet, start, end)
     # the status row under table 三 is ours, not the format's
     ours = [c for c in ours if not c.startswith("勾稽检查")]
     assert ours == published
+
+
+def test_each_text_label_says_what_leaving_it_blank_costs(book):
+    """A part's heading says （必填）, （应填） or （选填）, and the checker agrees when the
+    whole section is left blank: 错误, 提示, nothing (issue 18)."""
+    import re
+
+    from giar_xl.checker import RULES, check
+    from giar_xl.checker.cases import CASE_TODAY, base_report
+    from giar_xl.layout import narrative_heading_address
+    from giar_xl.spec import DEFAULT_FORMAT
+
+    blank_rules = {r.code for r in RULES if r.kind in ("required_text", "section_mentions")}
+    said = {"必填": "错误", "应填": "提示", "选填": None}
+    for section in (s for s in DEFAULT_FORMAT.sections if s.parts):
+        r = base_report()
+        for part in section.parts:
+            r.texts[part.id] = ""
+        costs: dict[str, set[str]] = {}
+        for f in check(r, today=CASE_TODAY):
+            if f.code in blank_rules:
+                costs.setdefault(f.id, set()).add(f.severity)
+        for i, part in enumerate(section.parts):
+            heading = book[section.sheet][narrative_heading_address(section, i)].value
+            need = re.search(r"（(必填|应填|选填)）", heading)
+            assert need, heading
+            worst = "错误" if "错误" in costs.get(part.id, ()) else next(iter(costs.get(part.id, ())), None)
+            assert said[need[1]] == worst, (heading, costs.get(part.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from giar_xl.layout import BALANCED, NOT_NUMBER, UNBALANCED, places, status_cells
+from giar_xl.layout import BALANCED, NOT_NUMBER, PENDING, UNBALANCED, places, status_cells
 from giar_xl.libreoffice import convert
 from giar_xl.report import Report
 from giar_xl.spec import DEFAULT_FORMAT
@@ -92,3 +92,52 @@ def test_blank_or_text_is_flagged_live(books):
     assert st["自然人列"] == NOT_NUMBER
     assert st["法律服务机构列"] == NOT_NUMBER
     assert book["封面"]["B10"].value == "✗ 有 2 个数字单元格空白或不是数字（标黄处）"
+
+
+@pytest.fixture(scope="module")
+def distributed(tmp_path_factory):
+    """A workbook as `distribute` sends it (last year's carry-over prefilled), untouched, then
+    with this year's figures entered, then with only 本年新收 entered; recalculated by LibreOffice."""
+    from giar_xl.county.distribute import carry_over, new_report
+    from giar_xl.county.units import Unit
+
+    tmp = tmp_path_factory.mktemp("distributed")
+    last = balanced_report(3, year=2024)
+    last.values[t3_id("R25", "business")] = 0  # a column with nothing carried over
+    untouched = new_report(Unit("测试县某某镇人民政府", 2), 2025)
+    assert carry_over(untouched, last) == []
+    entered = Report.from_json(untouched.to_json())
+    for col in ("natural", "research", "nonprofit", "legal", "other"):
+        entered.values[t3_id("R3", col)] = entered.values[t3_id("R2", col)]  # all disclosed
+    half = Report.from_json(untouched.to_json())
+    half.values[t3_id("R1", "natural")] = 4
+    books = {}
+    for name, report in (("untouched", untouched), ("entered", entered), ("half", half)):
+        build_workbook(tmp / f"{name}.xlsx", report)
+        books[name] = openpyxl.load_workbook(convert(tmp / f"{name}.xlsx", "xlsx", tmp / "lo"),
+                                             data_only=True)
+    return books, last
+
+
+def test_a_distributed_book_says_what_is_to_fill_not_unbalanced(distributed):
+    """Before the unit types anything, the carry-over alone is no imbalance (issue 18)."""
+    books, last = distributed
+    book = books["untouched"]
+    carried = {inst.scope for inst in SPEC.identities if inst.code == "I1"
+               and last.values.get(inst.lhs[0].replace(".new.", ".carry_forward."))}
+    st = status(book)
+    assert {k for k, v in st.items() if v == PENDING} == carried | {"总计列"}
+    assert {k for k, v in st.items() if v != PENDING} == {"商业企业列"}
+    assert st["商业企业列"] == BALANCED
+    cover = book["封面"]["B9"].value
+    assert not cover.startswith("✗") and "待填写" in cover, cover
+    assert "本年新收" in cover and "办理结果" in cover, cover
+
+
+def test_entered_figures_balance_and_a_half_entry_is_unbalanced(distributed):
+    books, _ = distributed
+    assert set(status(books["entered"]).values()) == {BALANCED}
+    assert books["entered"]["封面"]["B9"].value.startswith("✓")
+    st = status(books["half"])
+    assert st["自然人列"].startswith(UNBALANCED)
+    assert books["half"]["封面"]["B9"].value.startswith("✗")

@@ -152,8 +152,10 @@ class CheckContext:
         return self.from_workbook and rid not in self.report.cells
 
     def formula_state(self, vc: ValueCell) -> str:
-        """For a derived cell: "intact", "overwritten", "altered", "missing", or "data"
-        (a report without a workbook: the total is a number like any other)."""
+        """For a derived cell: "intact", "overwritten", "altered", "missing", "blocked" (a
+        cell it adds up was deleted with its row or column: nothing can confirm it, the
+        structure note says why), or "data" (a report without a workbook: the total is a
+        number like any other)."""
         state = self._states.get(vc.id)
         if state is None:
             state = self._states[vc.id] = self._formula_state(vc)
@@ -165,6 +167,8 @@ class CheckContext:
             return "data"  # an open book's values through xlwings: no formula text to judge
         if rec is None:
             return "missing" if self.from_workbook else "data"
+        if any(self.unreadable(x) for x in vc.formula_of):
+            return "blocked"
         if rec.formula is None:
             return "overwritten"
         return "intact" if self.formula_intact(vc, rec.formula) else "altered"
@@ -237,7 +241,7 @@ class CheckContext:
             state = self.formula_state(vc)
             if state == "intact":
                 out = self.recomputed(vc)
-            elif state in ("altered", "missing"):
+            elif state in ("altered", "missing", "blocked"):
                 out = None
             else:
                 out = self.report.number(cid)

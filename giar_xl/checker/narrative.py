@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .. import similarity as likeness
 from ..formula import exact
 from ..text import parse_date
 from .context import CheckContext, is_number, show, tidy_sum
@@ -18,7 +19,6 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _YEAR = re.compile(r"^\s*(\d{4})\s*(年|年度)?\s*$")
-_STRIP_FOR_SIMILARITY = re.compile(r"[\s\d０-９\W_]+")
 
 
 def cn_number(text: str) -> int | None:
@@ -130,11 +130,10 @@ def required_text(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     sure: N07 (提示) asks the clerk to check. ``params["unsure"]`` selects which of the two
     this rule reports.
     """
-    skip = set(rule.params.get("skip", ()))
     for section in ctx.spec.sections:
         whole = ctx.section_text(section.key)
         required = [p for p in section.parts
-                    if p.required and p.id not in skip and not ctx.unreadable(p.id)]
+                    if p.required and not ctx.unreadable(p.id)]
         as_one_text = bool(whole.strip()) and all(_blank(ctx.report.texts.get(p.id))
                                                   for p in required)
         for part in required:
@@ -266,20 +265,6 @@ def in_force(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                               last=last, issued=now[1], repealed=now[2])
 
 
-def shingles(text: str, n: int = 3) -> set[str]:
-    # years and figures change every year even in a copied report: compare the words only
-    t = _STRIP_FOR_SIMILARITY.sub("", text)
-    return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
-
-
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of character 3-gram sets (0 … 1)."""
-    sa, sb = shingles(a), shingles(b)
-    if not sa or not sb:
-        return 0.0
-    return 2 * len(sa & sb) / (len(sa) + len(sb))
-
-
 @kind("similarity")
 def same_as_last_year(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     if ctx.previous is None:
@@ -289,15 +274,15 @@ def same_as_last_year(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
         section = next(s for s in ctx.spec.sections if s.key == key)
         now = ctx.section_text(key)
         last = CheckContext(ctx.previous, today=ctx.today).section_text(key)
-        if len(_STRIP_FOR_SIMILARITY.sub("", now)) < min_chars:
+        if len(likeness.words(now)) < min_chars:
             continue  # a short "无" is alike every year without being copied
-        ratio = similarity(now, last)
-        if ratio >= threshold:
+        ratio = likeness.similarity(now, last)
+        if ratio is not None and ratio >= threshold:
             first = next((p.id for p in section.parts if ctx.report.texts.get(p.id)),
                          section.parts[0].id)
             yield ctx.finding(rule, rid=first, row_label=section.heading, col_label="全文",
-                              expected=f"低于 {threshold:.0%}", actual=f"{ratio:.0%}",
-                              section=section.heading, ratio=f"{ratio:.0%}")
+                              expected=f"低于 {likeness.percent(threshold)}", actual=likeness.percent(ratio),
+                              section=section.heading, ratio=likeness.percent(ratio))
 
 
 @kind("previous_year")

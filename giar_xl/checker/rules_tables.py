@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..spec.format2021 import AMOUNT_DECIMALS
+from ..structure import describe_line
 from .cases import Case
 from .findings import ERROR, WARNING
 from .rule import SPEC, Rule
@@ -18,7 +19,8 @@ def _note(code: str, message: str, sheet: str | None, address: str | None,
     return (code, message, sheet, address, expected, actual)
 
 
-T3_SHEET = SPEC.section_of_table("t3").sheet
+_T3 = SPEC.section_of_table("t3")
+T3_SHEET = _T3.sheet
 T2_SHEET = SPEC.section_of_table("t2").sheet
 NOTE_CODES = ("format", "version", "missing_sheet", "label", "moved", "missing_name", "format2019")
 
@@ -54,13 +56,15 @@ STRUCTURE = [
          Case("把“（一）予以公开”写成半角“(一)予以公开”（视为相同）"),
          params={"notes": ("label",), "unless": ("format2019",)}),
     Rule("S05", "structure.moved", "表格行列被插入或删除", ERROR, "structure",
-         "表格内插入或删除了行、列，数据单元格离开了模板位置。",
+         "表格内插入或删除了行、列（或移动了单元格）。一次插入或删除只报告一处：在哪一行、哪一列之后插入了几行几列，"
+         "或删除了哪一行、哪一列，以及因此无法读取的数字和无法核对的勾稽关系；随之移动的标签、合并单元格和数据"
+         "单元格不再逐个报告，表头和标签按移动后的位置核对。",
          "{note}", "表格内不得插入或删除行、列",
-         Case("在表三第 10 行前插入一行",
-              notes=(_note("moved", "表内插入或删除了行/列：共 147 个单元格离开了原位置，"
-                                    "如“三、本年度办理结果 （三）不予公开 1.属于国家秘密 / 自然人”原在 D10，现在 D11。",
-                           T3_SHEET, "D11", "D10", "D11"),),
-              damage=(("insert_rows", T3_SHEET, 10),)),
+         Case("在表三 D 列（自然人）后插入一列",
+              notes=(_note("moved", f"表三 {describe_line(SPEC, _T3, 'col', 4)}后插入了 1 列（现在的 E 列）："
+                                    "表格须与国家格式一致，请删除插入的列。表中数字仍能正确读取，其余检查照常进行。",
+                           T3_SHEET, "E3", "无", "插入 1 列"),),
+              damage=(("insert_cols", T3_SHEET, 5),)),
          Case("只在表格下方空白处写备注"), params={"notes": ("moved",)}),
     Rule("S06", "structure.missing_name", "缺少单元格名称", ERROR, "structure",
          "模板为每个数据单元格定义的名称被删除，无法确认该格位置。",

@@ -5,6 +5,7 @@ Each rule is data; ``narrative.py`` interprets it. See ``catalogue.py`` for the 
 
 from __future__ import annotations
 
+from .. import similarity as likeness
 from ..spec.format2021 import T3_COLUMNS, t3_id
 from .cases import BASE_TEXTS, PREVIOUS_TEXTS, Case
 from .findings import ERROR, WARNING
@@ -64,8 +65,16 @@ COVER = [
          Case("封面报告年度 2025", meta={"distributed_for": 2025}),
          params={"test": "year_distributed"}),
 ]
-# parts whose absence is a warning ([R] in FORMAT.md) rather than an error
-WARNED_PARTS = ("s5.rectification", "s6.fees")
+
+
+def _blank_costs(part_id: str) -> str:
+    """The severity of a blank part, as the spec's ``need`` says (and the workbook's label)."""
+    part = next(p for p in SPEC.text_parts if p.id == part_id)
+    if part.blank_costs is None:
+        raise ValueError(f"{part_id} is {part.need}: a blank costs nothing, no rule for it")
+    return part.blank_costs
+
+
 _FEES_NONE = r"(未|没有|不|无)[^。；;]{0,10}(收取|收费)"
 _GAP = r"[^0-9０-９、，,。；;：:\n]{0,20}?"
 _NEW, _CARRIED, _FORWARD = (t3_id(r, "total") for r in ("R1", "R2", "R25"))
@@ -93,9 +102,11 @@ NARRATIVE = [
          Case("“平台建设”段落留空，但总述中写了“维护政府网站和政务新媒体平台”",
               texts={"s1.platform": "",
                      "s1.intro": BASE_TEXTS["s1.intro"] + "持续维护政府网站和政务新媒体平台。"}),
-         params={"skip": WARNED_PARTS}),
-    Rule("N02", "text.rectification", "未写上年度问题整改情况", WARNING, "section_mentions",
-         "第五部分应写上一年度报告所列问题的整改情况（本部分任何段落提到“整改”或“上年”即可）。",
+         ),
+    Rule("N02", "text.rectification", "未写上年度问题整改情况", _blank_costs("s5.rectification"),
+         "section_mentions",
+         "第五部分应写上一年度报告所列问题的整改情况（本部分任何段落提到“整改”或“上年”即可）。"
+         "工作簿中此段标为“应填”：国家格式要求写明，未写时作为提示。",
          "本部分没有写上年度问题的整改情况（应写{hint}）。", "第五部分写明上年度问题整改情况",
          Case("“上年度问题整改情况”留空，第五部分也未提整改", texts={"s5.rectification": ""},
               at="s5.rectification"),
@@ -105,8 +116,9 @@ NARRATIVE = [
          params={"part": "s5.rectification"},
          on_real_reports="几乎所有真实报告都没有写上年度问题的整改情况，而国家格式要求写明，评议时常被指出："
                          "这条提示是对的，正因为常见才值得提醒"),
-    Rule("N03", "text.fees", "未说明信息处理费", WARNING, "section_mentions",
-         "第六部分应说明依《政府信息公开信息处理费管理办法》收取信息处理费的情况，未收取的也应明确写出。",
+    Rule("N03", "text.fees", "未说明信息处理费", _blank_costs("s6.fees"), "section_mentions",
+         "第六部分应说明依《政府信息公开信息处理费管理办法》收取信息处理费的情况，未收取的也应明确写出。"
+         "工作簿中此段标为“应填”：国家格式要求写明，未写时作为提示。",
          "本部分没有说明信息处理费收取情况（{hint}）。", "第六部分写明信息处理费收取情况",
          Case("第六部分只写了“无。”", texts={"s6.fees": ""}, at="s6.fees"),
          Case("写明“本年度未收取信息处理费。”"), params={"part": "s6.fees"}),
@@ -158,7 +170,7 @@ NARRATIVE.append(
          Case("整段文字中写了“下一步将加强培训”",
               texts={"s5.intro": "本年度工作仍存在一些问题和不足。下一步将加强培训。",
                      "s5.problems": "", "s5.measures": ""}),
-         params={"skip": WARNED_PARTS, "unsure": True}))
+         params={"unsure": True}))
 
 
 YEARS = [
@@ -181,7 +193,8 @@ YEARS = [
          params={"rows": tuple((f"t2.{row}.in_force", f"t2.{row}.issued", f"t2.{row}.repealed")
                                for row in ("regulation", "normative"))}),
     Rule("Y03", "years.same_text", "内容雷同", WARNING, "similarity",
-         "叙述部分与上年报告几乎相同（不计年份和数字，按三字片段比较，相似度达 85% 以上）。"
+         f"叙述部分与上年报告几乎相同（{likeness.HOW}；相似度达 {likeness.percent(likeness.SAME)} 以上，"
+         f"且本年该部分不少于 {likeness.MIN_CHARS} 字）。giar-xl diff 给出的相似度与此相同。"
          "国办公开办函〔2021〕30号把“内容雷同”列为须问责的问题。",
          "{section}与上年报告的相似度为 {ratio}，请按本年实际情况撰写。", "叙述部分不照搬上年报告",
          Case("第一部分照抄上年报告，只改了年份和数字",
@@ -189,7 +202,7 @@ YEARS = [
                           if k.startswith("s1.")}, at="s1.intro"),
          Case("第一部分按本年情况重写", prev_texts=PREVIOUS_TEXTS),
          params={"sections": tuple(s.key for s in SPEC.sections if s.kind == "narrative"),
-                 "threshold": 0.85, "min_chars": 50}),
+                 "threshold": likeness.SAME, "min_chars": likeness.MIN_CHARS}),
     Rule("Y04", "years.previous_year", "上年报告年度不对", WARNING, "previous_year",
          "用于跨年度核对的上年报告，其年度应为本报告年度的前一年（本报告的年度与上年报告相同时见 Y05）。",
          "上年报告的年度应为 {expected}，实为 {actual}。", "上年报告年度 = 本年度 − 1",

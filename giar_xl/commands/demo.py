@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import count
 
 import click
 
@@ -39,16 +40,21 @@ def command(ctx: click.Context, output: str, force: bool) -> None:
     again = [p for p in targets if p.exists()]
     if again:
         click.echo(f"文件夹 {readable_path(out)} 中已有上次演示的文件，这次覆盖它们（其他文件不动）。")
+    numbers = count(1)
+
+    def step(text: str) -> None:
+        click.echo(f"{next(numbers)}. {text}")
+
     build_workbook(book, load_example(), force=True)
-    click.echo(f"1. 已生成标准工作簿并填入内置报告：{readable_path(book)}")
+    step(f"已生成标准工作簿并填入内置报告：{readable_path(book)}")
     report = read_workbook(book)
-    click.echo("2. 已从工作簿读回全部数字和文字。")
+    step("已从工作簿读回全部数字和文字。")
     findings = check(report)
-    click.echo("3. 校验结果：")
+    step("校验结果：")
     click.echo(render_text(CheckResult(file=readable_path(book), findings=findings)).rstrip())
     for fmt, target in zip(DEMO_FORMATS, targets[1:]):
         write_bytes(target, export_report(report, fmt), force=True)
-        click.echo(f"4. 已导出{FORMAT_NAMES[fmt]}：{readable_path(target)}")
+        step(f"已导出{FORMAT_NAMES[fmt]}：{readable_path(target)}")
     click.echo(f"完成。可以用 Excel/WPS 打开 {readable_path(book)}，"
                f"用浏览器打开 {readable_path(out / (STEM + '.html'))}。")
     ctx.exit(0)

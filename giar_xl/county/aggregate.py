@@ -191,7 +191,7 @@ def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None
     try:
         report = load_report(f)
     except Exception as e:  # one damaged file must not stop a county's run
-        why = e.message if isinstance(e, GiarError) else f"文件已损坏或格式异常（{type(e).__name__}）"
+        why = e.message if isinstance(e, GiarError) else "文件已损坏或格式异常，无法读取。"
         unit = index.find(None, f) if index else None  # so the unit is not also listed as 未交
         return StatusRow(unit.name if unit else None, readable_path(f), UNREADABLE, note=why,
                          key=unit_key(unit.name) if unit else None)
@@ -200,7 +200,8 @@ def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None
     try:
         findings = check(report)
     except Exception as e:  # a checker bug on one odd file is listed, not fatal
-        return StatusRow(report.agency, readable_path(f), UNREADABLE, note=f"校验时出错（{type(e).__name__}: {e}）")
+        return StatusRow(report.agency, readable_path(f), UNREADABLE,
+                         note="校验程序处理此文件时出错，未能校验；请把此文件发给技术支持人员。")
     errors = sum(1 for x in findings if x.severity == "错误")
     row = StatusRow(report.agency, readable_path(f), SUMMED, year=report.year, errors=errors,
                     warnings=len(findings) - errors, note=_first_error(findings),

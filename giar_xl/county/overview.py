@@ -111,7 +111,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 </head>
 <body>
 <h1>{{ title }}</h1>
-<p>生成时间：{{ generated }}（giar-xl {{ version }}）</p>
+<p>生成时间：{{ generated }}</p>
 {%- if not complete %}
 <p class="banner">本汇总不完整或含有错误数据：请先核对下表中状态不是“已汇总”的单位。</p>
 {%- endif %}

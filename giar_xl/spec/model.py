@@ -15,6 +15,10 @@ from typing import Literal
 
 ValueKind = Literal["count", "amount"]
 Severity = Literal["错误", "提示"]
+# How firmly the format asks for a text part. The word is printed after the part's heading in
+# the workbook, and a blank part (its section not making up for it) costs what BLANK_COSTS says.
+Need = Literal["必填", "应填", "选填"]
+BLANK_COSTS: dict[str, Severity | None] = {"必填": "错误", "应填": "提示", "选填": None}
 
 
 def _memo_hash(self) -> int:
@@ -34,13 +38,24 @@ class TextPart:
     id: str
     label: str  # the sub-head as printed, e.g. "（一）主动公开"; "" for an untitled intro
     hint: str  # what belongs there, shown to the clerk
-    required: bool = True
+    # 必填: the format requires it, a blank is an error; 应填: the format asks for it on a
+    # reading not confirmed ([R] in docs/format.md), a blank is a hint; 选填: optional
+    need: Need = "必填"
     # words any of which show that the section covers the part's topic (narrative rules,
     # and the importer's sub-head matching)
     keywords: tuple[str, ...] = ()
     # looser words that suggest the topic without showing it ("管理" is in every 管理局's
     # name): a section with only these gets a hint, not an error
     phrasings: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> bool:
+        """A blank is an error (N01); an 应填 part has its own hint rule."""
+        return self.need == "必填"
+
+    @property
+    def blank_costs(self) -> Severity | None:
+        return BLANK_COSTS[self.need]
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,9 @@ class FormatSpec:
     markers_2019: tuple[str, ...] = field(default=())
     # what the published document calls itself, after "<机关名称><年度>年"
     document_title: str = ""
+    # figures that continue last year's report: (this year's cell, last year's cell); distribute
+    # prefills them, and until the year's own figures are entered the live checks say so
+    carried_over: tuple[tuple[str, str], ...] = ()
 
     __hash__ = _memo_hash
 

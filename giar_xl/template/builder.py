@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Protection
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -25,14 +26,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..fileio import write_bytes
 from ..formula import exact
-from ..layout import (BALANCED, BINDING_SHEET, BLANK_RULE, COVER_FIRST_ROW, GRID_TOP, TITLE_ROW,
-                      STATUS_LABEL, UNBALANCED, defined_name, expected_formula, grid_range,
-                      identity_words, narrative_heading_address, places, status_cells,
-                      status_formula, status_row, table_sheet)
+from ..layout import (BALANCED, BINDING_SHEET, BLANK_RULE, COVER_FIRST_ROW, GRID_TOP, PENDING,
+                      TITLE_ROW, STATUS_LABEL, UNBALANCED, defined_name, expected_formula,
+                      grid_range, identity_words, narrative_heading_address, pending_words,
+                      places, status_cells, status_formula, status_row, table_sheet, this_years)
 from ..ooxml import FIXED_TIME, reproducible
 from ..report import Report
+from ..results import COLOURED_CELL, RESULTS_SHEET
 from ..safety import write_value
 from ..spec import DEFAULT_FORMAT, FormatSpec, SectionSpec, TableSpec, numbered_headings
+from ..spec.model import BLANK_COSTS
 from ..spec.format2021 import AMOUNT_DECIMALS
 from ..text import parse_date
 from . import sizing
@@ -72,7 +75,8 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
     cover = sheet(spec.cover_sheet)
     sheets = {s.key: sheet(s.sheet) for s in spec.sections}
     binding = sheet(BINDING_SHEET)
-    binding.sheet_state = "hidden"
+    binding.sheet_state = "veryHidden"  # not in Excel's 取消隐藏 list: only a macro shows it
+    results = sheet(RESULTS_SHEET)  # there from the start: a locked structure takes no new sheet
 
     _cover(cover, spec)
     for section in spec.sections:
@@ -84,14 +88,22 @@ def build_workbook(path: str | Path | None = None, report: Report | None = None,
     _binding(binding, wb, spec, report)
     if report is not None:
         _fill(wb, spec, report)
+    _results_placeholder(results)
     _fit_rows(wb, spec)
+    # No password anywhere: a help against slips, nothing relies on it. The 校验 button and
+    # --annotate only colour cells (formatting stays allowed), write the results sheet (left
+    # open) and the memo cell of _giar (unlocked): all allowed under this protection.
     for ws in wb.worksheets:
+        if ws.title == RESULTS_SHEET:
+            continue
+        ws.protection.sheet = True
         if ws.title != BINDING_SHEET:
-            ws.protection.sheet = True  # no password: a help for the clerk, nothing relies on it
             ws.protection.formatRows = False
             ws.protection.formatColumns = False
-            # formatting stays allowed: the 校验 button colours offending cells
             ws.protection.formatCells = False
+    binding[COLOURED_CELL[1]].protection = Protection(locked=False)
+    # sheets cannot be added, deleted, renamed, moved, hidden or shown
+    wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = f"giar-xl {__version__}"
     wb.properties.title = spec.name
     wb.properties.keywords = f"{spec.id};version={spec.version}"
@@ -171,24 +183,38 @@ def _instructions(spec: FormatSpec) -> list[str]:
         f"2. {span}每个数字单元格都要填写数字，没有的填 0，不要留空或填“/”“无”；"
         "空白或不是数字的单元格会自动标黄。",
         f"3. 边填边看：{status_sheets}表格下方的“{STATUS_LABEL}”一行逐列显示“{BALANCED}”或"
-        f"“{UNBALANCED}…”，不平衡的列变红；本页上方的“{STATUS_LABEL}”“{FILLED_LABEL}”两行汇总全表，"
-        "全部显示“✓”即表格数字没有问题。",
-        "4. 文字和数字都填好后，再做一次全面校验（必填内容、与上年报告的衔接等）：带“校验”按钮的"
+        f"“{UNBALANCED}…”，不平衡的列变红（县里下发时预填了上年结转、本年数字还没有填的列显示“{PENDING}”）；"
+        f"本页上方的“{STATUS_LABEL}”“{FILLED_LABEL}”两行汇总全表，全部显示“✓”即表格数字没有问题。",
+        "4. 文字页每个标题后注明" + "、".join(f"（{n}）" for n in BLANK_COSTS) + "：" + _needs() + "。",
+        "5. 文字和数字都填好后，再做一次全面校验（必填内容、与上年报告的衔接等）：带“校验”按钮的"
         "工作簿（.xlsm）点击按钮即可；没有按钮时，可请信息化人员运行 giar-xl validate 本文件。",
     ]
+
+
+def _needs() -> str:
+    """What each need word means for the clerk, from what a blank costs."""
+    said = {"错误": "不能空着（空着时校验报“错误”）",
+            "提示": "是国家格式要求写明的内容，空着时校验给出“提示”", None: "可以不写"}
+    return "；".join(f"{n}的{said[cost]}" for n, cost in BLANK_COSTS.items())
 
 
 def _cover_checks(spec: FormatSpec) -> list[tuple[str, str]]:
     out = []
     by_sheet: dict[str, list[str]] = defaultdict(list)
-    for _inst, sheet, address in status_cells(spec):
+    pending: dict[str, str] = {}
+    for inst, sheet, address in status_cells(spec):
         by_sheet[sheet].append(address)
+        if len(this_years(spec, inst)) < len(inst.lhs) + len(inst.rhs):
+            pending.setdefault(sheet, pending_words(spec, inst))
     for sheet, addresses in by_sheet.items():
         refs = ",".join(f"'{sheet}'!{r}" for r in st.rectangles(addresses))
         row = re.sub(r"[A-Z]+", "", addresses[0])
+        wrong = f'"✗ {sheet}：有不平衡的列，请查看该表第 {row} 行"'
+        if sheet in pending:  # no column out of balance, some only prefilled: say what is to fill
+            wrong = (f'IF(COUNTIF({refs},"✗*")=0,"{PENDING[0]} {sheet}：{pending[sheet]}",'
+                     f'{wrong})')
         out.append((STATUS_LABEL, f'=IF(COUNTIF({refs},"✓*")={len(addresses)},'
-                                  f'"✓ {sheet}：勾稽关系全部平衡",'
-                                  f'"✗ {sheet}：有不平衡的列，请查看该表第 {row} 行")'))
+                                  f'"✓ {sheet}：勾稽关系全部平衡",{wrong})'))
     inputs = _input_addresses(spec)
     parts, total = [], 0
     for sheet, addresses in inputs.items():
@@ -285,7 +311,7 @@ def _narrative_sheet(ws: Worksheet, spec: FormatSpec, section: SectionSpec) -> N
     for i, part in enumerate(section.parts):
         head = ws[narrative_heading_address(section, i)]
         title = headings.get(part.id, INTRO_TITLE)
-        need = "（必填）" if part.required else "（选填）"
+        need = f"（{part.need}）"
         head.value = f"{title}{need}　{part.hint}" if part.hint else f"{title}{need}"
         head.font, head.alignment, head.fill = st.HEADER_FONT, st.LEFT_WRAP, st.HEADER_FILL
         box = ws[where[part.id].address]
@@ -295,6 +321,17 @@ def _narrative_sheet(ws: Worksheet, spec: FormatSpec, section: SectionSpec) -> N
     _print_setup(ws, landscape=False)
     ws.sheet_properties.pageSetUpPr = None
     ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = None
+
+
+def _results_placeholder(ws: Worksheet) -> None:
+    """What the results sheet says before the first check (the button or --annotate replace it)."""
+    ws["A1"] = "校验结果：尚未校验。"
+    ws["A1"].font = st.TITLE_FONT
+    ws["A2"] = ("带“校验”按钮的工作簿（.xlsm）点击封面上的“校验”按钮，校验结果就显示在本页，"
+                "有问题的单元格同时涂色；没有按钮时，可请信息化人员运行 giar-xl validate 本文件 "
+                "--annotate 标注副本，在副本的本页查看。")
+    ws["A2"].font, ws["A2"].alignment = st.HINT_FONT, st.LEFT_WRAP
+    ws.column_dimensions["A"].width = sizing.width_to_fill()
 
 
 # ------------------------------------------------------------------ inputs
