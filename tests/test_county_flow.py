@@ -187,11 +187,16 @@ def expected_totals(typed: dict[str, dict[str, object]], names: list[str]) -> di
     return out
 
 
-def status_rows(path: Path) -> dict[str, tuple]:
-    ws = openpyxl.load_workbook(path)["汇总情况"]
+def sheet_rows(path: Path, sheet: str, key: int) -> dict[str, tuple]:
+    ws = openpyxl.load_workbook(path)[sheet]
     rows = list(ws.iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r[0] == "序号")
-    return {(r[1] or Path(r[2]).name): r for r in rows[head + 1:]}
+    return {r[key]: r for r in rows[head + 1:] if r[0] is not None}
+
+
+def status_rows(path: Path) -> dict[str, tuple]:
+    """各单位情况: 序号, 单位, 类型, 状态, 计入, 错误, 提示, 文件, 说明 — by unit."""
+    return sheet_rows(path, "各单位情况", 1)
 
 
 def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
@@ -203,7 +208,7 @@ def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
     expected = expected_totals(county["typed"], good)
     r = read_workbook(out)
     assert r.agency == "测试县（9 个单位汇总）" and r.year == 2025
-    assert r.structure == []  # the added status sheet leaves the standard layout intact
+    assert r.structure == []  # the added sheets leave the standard layout intact
     for cid, v in expected.items():
         assert r.values[cid] == pytest.approx(v), cid
     # an identity total is the template's formula, not a typed number
@@ -212,35 +217,40 @@ def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
     assert not [f for f in findings if f.severity == "错误"], [f.message for f in findings]
 
     rows = status_rows(out)
-    assert rows[MISSING][4] == "未交"
-    assert rows[DAMAGED][4] == "无法读取" and rows[DAMAGED][10]
-    assert rows[UNBALANCED][4] == "有错误，未汇总" and rows[UNBALANCED][5] >= 1
-    assert "I1" not in (rows[UNBALANCED][10] or "") and "相差 1" in rows[UNBALANCED][10]
-    assert rows[RETYPED][4] == "已汇总" and "按文件名对应" in rows[RETYPED][10]
-    assert rows["城关镇的说明.docx"][4] == "无法读取"
-    assert rows[f"~${UNITS[0]}.xlsx"][4] == "已忽略"
-    assert sum(1 for row in rows.values() if row[4] == "已汇总") == 9
-    assert "有错误，未汇总（1 个）" in stdout and UNBALANCED in stdout
+    assert rows[MISSING][3] == "未交"
+    assert rows[DAMAGED][3] == "无法读取" and rows[DAMAGED][8]
+    assert rows[UNBALANCED][3] == "有错误" and rows[UNBALANCED][4] == "否" and rows[UNBALANCED][5] >= 1
+    assert "I1" not in (rows[UNBALANCED][8] or "") and "相差 1" in rows[UNBALANCED][8]
+    assert rows[RETYPED][3] == "已交" and rows[RETYPED][4] == "是"  # its record says whose it is
+    assert sum(1 for row in rows.values() if row[3] == "已交") == 9
+    files = sheet_rows(out, "文件清单", 1)
+    assert files["城关镇的说明.docx"][3] == "无法读取，未能对应单位"
+    assert files[f"~${UNITS[0]}.xlsx"][3] == "已忽略"
+    assert "有错误的单位未计入汇总（1 个）" in stdout and UNBALANCED in stdout
 
     html = out.with_suffix(".html").read_text("utf-8")
     assert "本汇总不完整" in html and MISSING in html and "未交" in html
     assert f">{int(expected[t3_id('R1', 'total')])}</td>" in html  # the county's 本年新收 总计
 
 
-def test_aggregate_force_counts_the_unbalanced_unit_and_says_so(county):
+def test_counting_units_with_errors_is_its_own_option_not_force(county):
     out = county["root"] / "forced.xlsx"
     code, stdout, _ = run_cli("aggregate", county["this"], "--units", county["units"], "-o", out,
-                              "--force")
+                              "--include-errors")
     assert code == 2
     names = [n for n in UNITS if n not in (MISSING, DAMAGED)]
     expected = expected_totals(county["typed"], names)
     r = read_workbook(out)
     assert r.values["t3.carry_forward.natural"] == expected["t3.carry_forward.natural"]
     assert r.values[t3_id("R1", "total")] == expected[t3_id("R1", "total")]
-    # the forced unit's imbalance shows in the county total too, where the checker finds it
+    # the counted unit's imbalance shows in the county total too, where the checker finds it
     assert [f for f in check(r) if f.code == "I1" and f.severity == "错误"]
-    assert status_rows(out)[UNBALANCED][4] == "有错误，已强制汇总"
-    assert "有错误，已强制汇总（1 个）" in stdout
+    assert status_rows(out)[UNBALANCED][3:5] == ("有错误", "是")
+    assert "汇总表中列出" in run_cli("aggregate", "-h")[1]
+    # --force overwrites the outputs and nothing more: the unit with errors stays out
+    code, _, _ = run_cli("aggregate", county["this"], "--units", county["units"], "-o", out, "--force")
+    assert status_rows(out)[UNBALANCED][3:5] == ("有错误", "否")
+    assert read_workbook(out).agency.endswith("（9 个单位汇总）")
 
 
 def test_county_previous_figures_are_summed_for_its_own_continuity(county):
