@@ -28,7 +28,7 @@ TEXT_HEADERS = ("说明", "单位说明", "原因")
 MAX_EXPLANATIONS = 2000  # far above any report's findings; a sheet pasted full of text is cut
 MAX_TEXT = 2000
 MAX_COLUMNS = 40  # the results sheet has 7; a cell far to the right is not part of it
-_CODE = re.compile(r"^\s*([A-Z]\d{2})\b")
+_CODE = re.compile(r"^\s*([A-Z]\d{1,3})(?![0-9])")
 _LINK = re.compile(r"HYPERLINK\(\s*\"#(?:'((?:[^']|'')+)'|([^!\"]+))!\$?([A-Z]{1,3})\$?(\d+)\"")
 _PLACE = re.compile(r"^(?:(.+)!)?\$?([A-Z]{1,3})\$?([1-9]\d{0,6})$")
 

@@ -122,7 +122,7 @@ def fill(path: Path, seed: int, *, agency: str | None = None, year: object = Non
         if c.table == "t4" and c.col == "corrected":
             put(c.id, rng.randint(0, 2))
         elif c.row in ("R3", "R4"):  # most requests are answered: 公开率 mostly above its threshold
-            put(c.id, rng.randint(4 if seed % 5 else 0, 30 if seed % 5 else 2))
+            put(c.id, rng.randint(10 if seed % 5 else 0, 60 if seed % 5 else 2))
         else:
             put(c.id, round(rng.uniform(0, 30), 2) if c.kind == "amount" else rng.randint(0, 6))
     for col in COLS:

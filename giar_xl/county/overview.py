@@ -32,7 +32,8 @@ table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}
 th,td{border:1px solid #999;padding:3px 6px;vertical-align:top}
 th{background:#d9e1f2;font-weight:normal}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.name{min-width:9em}td.file{min-width:8em;word-break:break-all}td.kind,td.state{white-space:nowrap}
+td.name{min-width:12em;text-wrap:balance}td.file{min-width:10em;word-break:break-all;text-wrap:balance}
+td.kind,td.state{white-space:nowrap}
 td.note{min-width:14em}
 .ok{background:#e2efda}.warn{background:#fff2cc}.bad{background:#fce4d6}.muted{background:#ededed}
 .flag{background:#fce4d6;font-weight:bold}

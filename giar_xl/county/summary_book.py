@@ -54,7 +54,9 @@ BOLD = Font(name=FONT, size=10, bold=True)
 TITLE = Font(name="黑体", size=16, bold=True)
 SUBTITLE = Font(name="黑体", size=12, bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+NUMBER = Alignment(horizontal="right", vertical="top")
+HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _n(v: Any) -> Any:
@@ -92,18 +94,20 @@ class Sheet:
         self.row += 1
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-              flags: Sequence[Sequence[bool]] | None = None, bold_last: bool = False) -> tuple[int, int]:
-        """Write a bordered table; return (header row, last row)."""
+              flags: Sequence[Sequence[bool]] | None = None, bold_last: bool = False,
+              centred: Sequence[int] = ()) -> tuple[int, int]:
+        """Write a bordered table; return (header row, last row). ``centred``: 1-based columns."""
         top = self.row
         for i, h in enumerate(headers, start=1):
             c = self.ws.cell(top, i, h)
-            c.font, c.fill, c.border, c.alignment = BOLD, HEAD_FILL, BORDER, CENTRE
+            c.font, c.fill, c.border, c.alignment = BOLD, HEAD_FILL, BORDER, HEAD_ALIGN
         self.header_rows.append(top)
         for r, values in enumerate(rows, start=1):
             for i, v in enumerate(values, start=1):
                 c = self.ws.cell(top + r, i)
                 write_value(c, _n(v))  # names and notes come from clerks' files: never formulas
-                c.font, c.border, c.alignment = (BOLD if bold_last and r == len(rows) else BODY), BORDER, WRAP
+                c.font, c.border = (BOLD if bold_last and r == len(rows) else BODY), BORDER
+                c.alignment = CENTRE if i in centred else NUMBER if isinstance(v, (int, float)) else WRAP
                 if flags is not None and flags[r - 1][i - 1]:
                     c.fill = FLAG_FILL
         self.row = top + len(rows) + 1
@@ -202,7 +206,7 @@ def _units(ws: Worksheet, s: Summary) -> None:
         rows.append((i, r.name, r.kind or "", r.status, "是" if r.counted else "否",
                      "" if r.errors is None else r.errors, "" if r.warnings is None else warnings_text(r),
                      r.facts.name if r.facts else "", r.note))
-    top, _ = sheet.table(headers, rows)
+    top, _ = sheet.table(headers, rows, centred=(1, 3, 4, 5, 6, 7))
     for i, u in enumerate(s.lines, start=1):
         _fill_state(ws, top + i, 4, u.row.status)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + len(rows)}"
@@ -230,7 +234,7 @@ def _indicators(ws: Worksheet, s: Summary) -> None:
         flags.append([False] * 3 + [u.flags.get(VOLUME_CHANGE.key, False)] * 3 + [False] * 3
                      + [u.flags.get("open_rate", False)] + [False] * 2 + [u.flags.get("correction_rate", False)])
     if rows:
-        sheet.table(headers, rows, flags)
+        sheet.table(headers, rows, flags, centred=(1, 3))
     else:
         sheet.line("没有可读取的单位报告。")
     sheet.finish()
@@ -309,7 +313,7 @@ def _publication(ws: Worksheet, s: Summary) -> None:
         rows.append((n, u.row.name, u.row.kind or "", shown or "", due, p.text if p else ""))
         bad = p is not None and p.state in (LATE, NOT_GIVEN, UNCLEAR)
         flags.append([False] * 5 + [bad])
-    sheet.table(("序号", "单位", "类型", "发布日期", "法定期限", "情况"), rows, flags)
+    sheet.table(("序号", "单位", "类型", "发布日期", "法定期限", "情况"), rows, flags, centred=(1, 3, 4, 5))
     sheet.finish()
 
 
@@ -321,7 +325,7 @@ def _files(ws: Worksheet, s: Summary, files: list[Any]) -> None:
     rows = []
     for n, fr in enumerate(files, start=1):
         rows.append((n, fr.facts.name, fr.unit or "", fr.role, fr.year_label, file_note(fr)))
-    sheet.table(("序号", "文件", "单位", "用途", "年度", "线索和说明"), rows)
+    sheet.table(("序号", "文件", "单位", "用途", "年度", "线索和说明"), rows, centred=(1, 5))
     sheet.finish()
 
 
