@@ -349,3 +349,30 @@ def test_the_summary_workbook_is_byte_identical_on_a_second_run(mess_county, run
     run_cli("aggregate", c.returns, "--units", c.units_csv, "--name", "测试县",
             "--previous", c.last_summary, "-o", again)
     assert again.read_bytes() == runs["book"].read_bytes()
+
+
+def test_each_unit_shows_last_years_file_matched(mess_county):
+    c = mess_county
+    code, text, err = run_cli("validate", c.returns, "--units", c.units_csv, "--previous", c.root / "2024",
+                              "--format", "json")
+    units = {u["unit"]: u for u in json.loads(text)["units"]}
+    for unit in COUNTED:
+        assert Path(units[unit]["previous_file"]).name == f"{unit}.xlsx", unit
+    code, text, err = run_cli("validate", c.returns, "--units", c.units_csv, "--previous", c.root / "2024")
+    table = text[text.index("各单位情况"):]
+    assert "上年文件" in table.splitlines()[1]
+    assert f"{full('城关镇')}.xlsx  " in table.split(full("城关镇"), 2)[-1]
+
+
+def test_the_per_file_work_is_plain_data_a_worker_process_can_return(mess_county):
+    """collect.examine takes a path and returns picklable facts (issue 13's process pool)."""
+    import pickle
+
+    from giar_xl.county.collect import examine
+
+    c = mess_county
+    for name in (c.used[full("教育局")], "太山乡.xls", f"~${full('城关镇')}.xlsx", c.used[full("青石乡")]):
+        facts = examine(c.returns / name)
+        again = pickle.loads(pickle.dumps(facts))
+        assert again == facts
+    assert examine(c.returns / "太山乡.xls").error and examine(c.returns / f"~${full('城关镇')}.xlsx").ignored

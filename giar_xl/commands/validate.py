@@ -140,7 +140,8 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     if units_file or mapping_file or annotate_dir:
         from ..county.batch import validate_units
 
-        batch = validate_units([Path(f) for f in paths], units_file=units_file, mapping_file=mapping_file,
+        batch = validate_units([Path(f) for f in paths], sources=files, units_file=units_file,
+                               mapping_file=mapping_file,
                                year=year, previous=previous, resolver=resolve,
                                previous_error=previous_error, annotate_dir=annotate_dir, force=force)
         results = batch.results

@@ -23,7 +23,7 @@ from ..spec.format2021 import t3_id
 from .collect import examine_all
 from .identity import UnitIndex
 from .mapping import Mapping
-from .match import expand_inputs
+from .match import expand_inputs, shown_names
 from .units import Unit
 from .view import CountyView, build_view
 
@@ -110,7 +110,7 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | UnitIndex | None
         raise GiarError("没有找到要汇总的文件。", file=", ".join(str(s) for s in sources))
     index = units if isinstance(units, UnitIndex) or units is None else \
         UnitIndex(units, extra_prefixes=(name,) if name else ())
-    facts = examine_all(files, label="汇总")
+    facts = examine_all(files, label="汇总", names=shown_names(sources, files))
     view = build_view(facts, index=index, mapping=mapping, year=year, include_errors=include_errors)
     totals = Totals()
     for u in view.counted:

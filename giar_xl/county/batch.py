@@ -19,7 +19,7 @@ from ..report import Report
 from .collect import FileFacts, examine_all
 from .identity import UnitIndex
 from .mapping import read_mapping
-from .match import PreviousResolver
+from .match import PreviousResolver, shown_names
 from .table import conflict_lines, file_lines, unit_lines, view_json
 from .units import read_units
 from .view import CountyView, build_view
@@ -56,7 +56,8 @@ class UnitsBatch:
         return max(code, self.view.exit_code) if self.listed else code
 
 
-def validate_units(paths: list[Path], *, units_file: str | None, mapping_file: str | None,
+def validate_units(paths: list[Path], *, sources: tuple[str, ...] = (), units_file: str | None,
+                   mapping_file: str | None,
                    year: int | None, previous: Report | None, resolver: PreviousResolver | None,
                    previous_error: str | None, annotate_dir: str | None, force: bool) -> UnitsBatch:
     # everything that can be refused is refused before the first file is read
@@ -66,7 +67,8 @@ def validate_units(paths: list[Path], *, units_file: str | None, mapping_file: s
     mapping = read_mapping(mapping_file, index) if mapping_file and index is not None else None
     if annotate_dir:
         check_folder(annotate_dir, create_ok=True)
-    facts = examine_all(paths, previous=previous, resolver=resolver, previous_error=previous_error)
+    facts = examine_all(paths, previous=previous, resolver=resolver, previous_error=previous_error,
+                        names=shown_names(sources, paths), index=index, mapping=mapping)
     view = build_view(facts, index=index, mapping=mapping, year=year)
     batch = UnitsBatch(facts, view, index is not None, last_year=resolver is not None)
     if annotate_dir:

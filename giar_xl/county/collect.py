@@ -20,6 +20,8 @@ from ..errors import GiarError
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from ..text import readable_path
+from .identity import LISTED, UnitIndex, weigh
+from .mapping import Mapping
 from .match import LastYear, PreviousResolver, junk_reason
 
 Number = int | float
@@ -76,12 +78,18 @@ def mtime_of(path: str | Path) -> float:
 
 def examine(path: str | Path, previous: Report | None = None,
             resolver: PreviousResolver | None = None,
-            previous_error: str | None = None) -> FileFacts:
-    """Read and check one file; never raises for a bad file (the facts say why)."""
+            previous_error: str | None = None, *, name: str | None = None,
+            index: UnitIndex | None = None, mapping: Mapping | None = None) -> FileFacts:
+    """Read and check one file; never raises for a bad file (the facts say why).
+
+    ``name``: how the county's tables name the file (default: its file name).
+    ``index``/``mapping``: the units list and 对应表, to find last year's report by the
+    unit the file turns out to be when its own names do not find it.
+    """
     from ..commands.validate import _reason, check_loaded, read_report
 
     p = Path(path)
-    facts = FileFacts(str(p), readable_path(p), readable_path(p.name), mtime_of(p))
+    facts = FileFacts(str(p), readable_path(p), name or readable_path(p.name), mtime_of(p))
     junk = junk_reason(p)
     if junk:
         facts.ignored = junk
@@ -95,7 +103,8 @@ def examine(path: str | Path, previous: Report | None = None,
         facts.ignored = "这是 giar-xl 生成的汇总工作簿，不重复计入"
         return facts
     if resolver is not None:
-        previous, facts.last_year = resolver.lookup(report, p)
+        unit = _listed_unit(report, facts.name, p, index, mapping) if index is not None else None
+        previous, facts.last_year = resolver.lookup(report, p, unit)
     try:
         facts.result = check_loaded(report, p, previous, previous_error)
     except Exception as e:  # a checker bug on one odd file is listed, not fatal
@@ -110,16 +119,32 @@ def examine(path: str | Path, previous: Report | None = None,
     return facts
 
 
+def _listed_unit(report: Report, name: str, path: Path, index: UnitIndex,
+                 mapping: Mapping | None) -> tuple[str, str | None] | None:
+    """(name, former name) of the listed unit a readable file belongs to, if its clues agree."""
+    decision = mapping.for_file(path) if mapping is not None else None
+    if decision is not None:
+        unit_name = decision.unit
+    else:
+        verdict = weigh(index.evidence(_record(report), name, report.agency))
+        unit_name = verdict.unit if verdict.kind == LISTED else None
+    unit = index.by_unit.get(unit_name) if unit_name else None
+    return (unit.name, unit.previous_name) if unit is not None else None
+
+
 def examine_all(paths: list[Path], *, previous: Report | None = None,
                 resolver: PreviousResolver | None = None, previous_error: str | None = None,
-                label: str = "校验") -> list[FileFacts]:
+                label: str = "校验", names: dict[Path, str] | None = None,
+                index: UnitIndex | None = None, mapping: Mapping | None = None) -> list[FileFacts]:
     """Every file's facts, in the order given (the one loop a process pool can take over)."""
     from .progress import progress
 
+    names = names or {}
     out = []
     with progress(paths, label) as bar:
         for p in bar:
-            out.append(examine(p, previous, resolver, previous_error))
+            out.append(examine(p, previous, resolver, previous_error, name=names.get(p),
+                               index=index, mapping=mapping))
     if resolver is not None:
         for f in out:
             if f.last_year is not None:

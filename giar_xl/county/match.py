@@ -93,6 +93,23 @@ def expand_inputs(sources: Iterable[str | Path], exclude: Iterable[Path] = ()) -
     return out
 
 
+def shown_names(sources: Iterable[str | Path], files: list[Path]) -> dict[Path, str]:
+    """How each file is named in a county's tables: under a folder given, its path inside that
+    folder ("乡镇/城关镇.xlsx"); a file given by itself, as it was given."""
+    folders = [Path(s) for s in sources if Path(s).is_dir()]
+    out: dict[Path, str] = {}
+    for f in files:
+        for folder in folders:
+            try:
+                out[f] = readable_path(f.relative_to(folder))
+                break
+            except ValueError:
+                continue
+        else:
+            out[f] = readable_path(f)
+    return out
+
+
 @dataclass(frozen=True)
 class Entry:
     """One of last year's files, as far as the light read saw it."""
@@ -239,13 +256,22 @@ class PreviousResolver:
         self.record(path, found)
         return last
 
-    def lookup(self, report: Report, path: str | Path) -> tuple[Report | None, LastYear]:
-        """Last year's report for this file, and how it was found (or why not), without recording it."""
+    def lookup(self, report: Report, path: str | Path,
+               unit: tuple[str, str | None] | None = None) -> tuple[Report | None, LastYear]:
+        """Last year's report for this file, and how it was found (or why not), without recording it.
+
+        ``unit``: (name, former name) of the listed unit the file was found to be (``--units``):
+        tried when the report's own names find nothing ("交通运输局" typed on the cover).
+        """
         # distribute records which of last year's reports it carried over from: follow it,
         # so a body renamed since last year is still matched
         alias = report.meta.get("previous_agency") if isinstance(report.meta, dict) else None
         m = self.index.find(report.agency, path, alias=alias if isinstance(alias, str) else None,
                             alias_how="分发时记录的上年名称")
+        if m.entry is None and unit is not None:
+            listed = self.index.find(unit[0], None, alias=unit[1], alias_how="单位名单的上年名称")
+            if listed.entry is not None:
+                m = Match(listed.entry, "单位名单" if listed.how == "机关名称" else listed.how)
         if m.entry is None:
             return None, LastYear(None, None, m.problem or "")
         try:
