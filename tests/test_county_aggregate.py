@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from giar_xl.county.aggregate import Totals, aggregate, county_report
 from giar_xl.county.progress import progress
-from giar_xl.county.status import (HAS_ERRORS, IGNORED, MISSING, OLDER, OTHER_YEAR, OUTSIDE,
-                                   SUBMITTED, WRONG_YEAR)
+from giar_xl.county.status import (HAS_ERRORS, IGNORED, MISSING, OLDER, OUTSIDE, SUBMITTED,
+                                   WRONG_YEAR)
 from giar_xl.county.units import Unit
 from giar_xl.reader import read_workbook
 from giar_xl.report import Report

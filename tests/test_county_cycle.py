@@ -23,7 +23,6 @@ from giar_xl.checker import check
 from giar_xl.checker.findings import findings_schema
 from giar_xl.inputs import load_report
 from giar_xl.reader import read_workbook
-from giar_xl.spec import DEFAULT_FORMAT
 from giar_xl.spec.format2021 import t3_id
 
 from conftest import run_cli

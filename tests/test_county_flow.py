@@ -9,7 +9,6 @@ numbers this test typed, not from anything the aggregator produced.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +23,8 @@ from giar_xl.spec.format2021 import T3_COLUMNS, t3_id
 from giar_xl.template import build_workbook
 
 from conftest import balanced_report, run_cli
+from county_mess import expected_totals as totals_of
+from county_mess import fill
 
 SPEC = DEFAULT_FORMAT
 WHERE = places(SPEC)
@@ -36,7 +37,6 @@ UNBALANCED = "测试县教育局"
 DAMAGED = "测试县财政局"
 MISSING = "测试县公安局"
 NO_LAST_YEAR = "测试县卫生健康委员会"  # a new body: nothing to carry over
-TEXTS = balanced_report(0).texts
 
 
 def write_units(path: Path, encoding: str) -> None:
@@ -64,42 +64,6 @@ def last_year_folder(root: Path) -> dict[str, Report]:
         else:
             build_workbook(root / f"{agency}.xlsx", r)
     return out
-
-
-def fill(path: Path, seed: int, *, agency: str | None = None, unbalance: bool = False) -> dict[str, object]:
-    """Type a year's figures into a distributed workbook with openpyxl, as a clerk would in Excel.
-
-    R2 (上年结转) is kept as distributed; R25 is chosen so that R1 + R2 = R24 + R25.
-    Returns the input values typed (the test's own record for the county totals).
-    """
-    rng = random.Random(seed)
-    wb = openpyxl.load_workbook(path)
-    typed: dict[str, object] = {}
-
-    def put(cid: str, value: object) -> None:
-        p = WHERE[cid]
-        wb[p.sheet][p.address] = value
-        typed[cid] = value
-
-    carried = {col: wb[WHERE[t3_id("R2", col)].sheet][WHERE[t3_id("R2", col)].address].value
-               for col in COLS}
-    for c in SPEC.value_cells:
-        if not c.is_input or c.row in ("R1", "R2", "R25"):
-            continue
-        put(c.id, round(rng.uniform(0, 30), 2) if c.kind == "amount" else rng.randint(0, 6))
-    for col in COLS:
-        results = sum(typed[t3_id(f"R{n}", col)] for n in range(3, 24))
-        new = max(0, results - carried[col]) + rng.randint(0, 3)
-        put(t3_id("R1", col), new)
-        typed[t3_id("R2", col)] = carried[col]
-        put(t3_id("R25", col), new + carried[col] - results + (1 if unbalance and col == "natural" else 0))
-    for pid, text in TEXTS.items():
-        p = WHERE[pid]
-        wb[p.sheet][p.address] = text
-    if agency is not None:
-        wb[WHERE["cover.agency"].sheet][WHERE["cover.agency"].address] = agency
-    wb.save(path)
-    return typed
 
 
 @pytest.fixture(scope="module")
@@ -172,19 +136,8 @@ def test_validate_folder_matches_last_year_by_name_then_file_name(county):
 
 
 def expected_totals(typed: dict[str, dict[str, object]], names: list[str]) -> dict[str, float]:
-    """County totals computed here: sums of what was typed, totals as the format defines them."""
-    out: dict[str, float] = {}
-    for c in SPEC.value_cells:
-        if c.is_input:
-            out[c.id] = round(sum(typed[n][c.id] for n in names), 6)
-    for table in ("t4", "t3"):  # R24 column sums first, then the 总计 row sums
-        for c in SPEC.value_cells:
-            if c.table == table and c.row == "R24" and c.col != "total":
-                out[c.id] = sum(out[t3_id(f"R{n}", c.col)] for n in range(3, 24))
-        for c in SPEC.value_cells:
-            if c.table == table and not c.is_input and c.col == "total":
-                out[c.id] = sum(out[x] for x in c.formula_of)
-    return out
+    """County totals computed here from what was typed (see county_mess.expected_totals)."""
+    return totals_of([typed[n] for n in names])
 
 
 def sheet_rows(path: Path, sheet: str, key: int) -> dict[str, tuple]:

@@ -4,7 +4,6 @@ Chromium for the overview page; the pages are read back with poppler.
 
 from __future__ import annotations
 
-import re
 import subprocess
 
 import openpyxl

@@ -59,7 +59,7 @@ def test_an_explained_hint_is_shown_as_explained_and_the_error_stays(tmp_path):
     assert i1.severity == "错误" and not i1.explained and i1.explanation == "数字没错"
     code, out, _ = run_cli("validate", back)
     assert code == 1  # the explained error still fails
-    assert f"提示（已说明） C07" in out and f"单位说明：{REASON}" in out
+    assert "提示（已说明） C07" in out and f"单位说明：{REASON}" in out
     assert "单位说明（错误仍须改正）：数字没错" in out and "（已说明 1 处）" in out
     code, out, _ = run_cli("validate", back, "--format", "json")
     doc = json.loads(out)

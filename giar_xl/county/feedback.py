@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..checker.render import explanation
-from ..errors import GiarError
-from ..fileio import check_folder, check_writable, make_folder, write_bytes
+from ..fileio import check_writable, make_folder, write_bytes
 from ..ooxml import reproducible
 from ..results import HEADER, RESULTS_SHEET, expected_actual
 from ..safety import write_value
@@ -69,18 +67,10 @@ def plan(view: CountyView, out_dir: Path) -> tuple[list[Planned], Path]:
     return planned, out_dir / LIST_NAME
 
 
-def check_targets(out_dir: Path, force: bool) -> None:
-    """Before the run: the folder can be made (one level) and is not a file."""
-    check_folder(out_dir, create_ok=True)
-
-
 def write_feedback(view: CountyView, out_dir: str | Path, *, force: bool = False,
-                   today: dt.date | None = None,
-                   annotate: Callable[..., Path] | None = None) -> list[Path]:
+                   today: dt.date | None = None) -> list[Path]:
     """Write the letters, the annotated copies and the list; return the paths written."""
-    from ..annotate import annotate as annotate_copy
-
-    annotate = annotate or annotate_copy
+    from ..annotate import annotate
     out = Path(out_dir)
     planned, list_path = plan(view, out)
     targets = [list_path] + [p for x in planned for p in (x.letter, x.copy) if p is not None]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import GiarError
 from .identity import UnitIndex
-from .units import read_table, unit_key
+from .units import find_column, read_table, unit_key
 
 COUNT, RETURN, EXCLUDE = "计入", "退回", "不计入"
 ACTION_WORDS = {
@@ -74,14 +74,6 @@ class Mapping:
         return [d for d in self.decisions if d.row not in self.used]
 
 
-def _column(header: list[str], words: tuple[str, ...]) -> int | None:
-    keys = [unit_key(h) for h in header]
-    for w in words:
-        if unit_key(w) in keys:
-            return keys.index(unit_key(w))
-    return None
-
-
 def read_mapping(path: str | Path, index: UnitIndex) -> Mapping:
     p = Path(path)
     rows = [[c.strip().strip("\u3000") for c in r] for r in read_table(p, "对应表")]
@@ -90,8 +82,8 @@ def read_mapping(path: str | Path, index: UnitIndex) -> Mapping:
     if not rows:
         raise GiarError("对应表是空的。第 1 行写表头“文件,单位,处理,说明”，以后每行一个文件。", file=str(p))
     header = rows[0]
-    fcol, ucol = _column(header, FILE_HEADERS), _column(header, UNIT_HEADERS)
-    acol, rcol = _column(header, ACTION_HEADERS), _column(header, REASON_HEADERS)
+    fcol, ucol = find_column(header, FILE_HEADERS), find_column(header, UNIT_HEADERS)
+    acol, rcol = find_column(header, ACTION_HEADERS), find_column(header, REASON_HEADERS)
     if fcol is None or ucol is None:
         raise GiarError("对应表第 1 行应有“文件”和“单位”两列（可另有“处理”“说明”列）。", file=str(p))
     out: list[Decision] = []

@@ -7,7 +7,6 @@ keep a minimum width so no column shrinks to one character a line.
 from __future__ import annotations
 
 from datetime import datetime
-from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 

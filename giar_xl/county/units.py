@@ -165,7 +165,8 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _find(header: list[str], words: tuple[str, ...]) -> int | None:
+def find_column(header: list[str], words: tuple[str, ...]) -> int | None:
+    """The column whose header is one of ``words`` (compared loosely), or None."""
     keys = [unit_key(h) for h in header]
     for w in words:
         if unit_key(w) in keys:
@@ -180,7 +181,7 @@ def parse_rows(rows: list[list[str]], file: str) -> list[Unit]:
     if not rows:
         raise GiarError("单位名单是空的。每行写一个单位名称（可带表头“单位名称”）。", file=file)
     header = rows[0]
-    name_col = _find(header, NAME_HEADERS)
+    name_col = find_column(header, NAME_HEADERS)
     if name_col is None:
         if max(len([c for c in r if c]) for r in rows) > 1:
             raise GiarError(f"第 1 行没有找到“{NAME_HEADERS[0]}”列。有多列时请在第 1 行写表头，"
@@ -189,9 +190,9 @@ def parse_rows(rows: list[list[str]], file: str) -> list[Unit]:
         code_col = prev_col = kind_col = alias_col = contact_col = phone_col = None
     else:
         start = 1
-        code_col, prev_col = _find(header, CODE_HEADERS), _find(header, PREVIOUS_HEADERS)
-        kind_col, alias_col = _find(header, KIND_HEADERS), _find(header, ALIAS_HEADERS)
-        contact_col, phone_col = _find(header, CONTACT_HEADERS), _find(header, PHONE_HEADERS)
+        code_col, prev_col = find_column(header, CODE_HEADERS), find_column(header, PREVIOUS_HEADERS)
+        kind_col, alias_col = find_column(header, KIND_HEADERS), find_column(header, ALIAS_HEADERS)
+        contact_col, phone_col = find_column(header, CONTACT_HEADERS), find_column(header, PHONE_HEADERS)
     if len(rows) - start > MAX_UNITS:
         raise GiarError(f"单位名单超过 {MAX_UNITS} 行，不像是单位名单。", file=file)
     units: list[Unit] = []

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..checker.narrative import report_year
 from .collect import FileFacts
 from .identity import CONFLICT as V_CONFLICT
-from .identity import COVER, FILE_NAME, LISTED, RECORD, OUTSIDE as V_OUTSIDE
+from .identity import COVER, FILE_NAME, LISTED, RECORD
 from .identity import UnitIndex, Verdict, name_keys, weigh
 from .mapping import COUNT, EXCLUDE, RETURN, Decision, Mapping
 from .match import stem_key
