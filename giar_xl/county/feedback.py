@@ -28,8 +28,7 @@ from ..ooxml import reproducible
 from ..results import HEADER, RESULTS_SHEET, expected_actual
 from ..safety import write_value
 from ..template import sizing
-from .status import (ACTION, CONFLICT, HAS_ERRORS, MISSING, OUTSIDE, RESUBMIT, SUBMITTED,
-                     UNREADABLE, WRONG_YEAR)
+from .status import ACTION, HAS_ERRORS, RESUBMIT, SUBMITTED, UNREADABLE, WRONG_YEAR
 from .units import safe_filename
 from .view import CountyView, UnitRow
 
@@ -105,8 +104,7 @@ def letter_paragraphs(u: UnitRow, year: int | None, copy: Path | None) -> list[t
         out.append(("body", f"你单位报送的文件{shown}经核实不能作为你单位的报告"
                             f"{'（' + reason + '）' if reason else ''}。请用县里下发给你单位的工作簿填写后重新报送。"))
     elif u.status == WRONG_YEAR:
-        out.append(("body", f"你单位报送的文件{shown}不是{year_text}的报告："
-                            f"{next((n for n in u.notes if '报告年度' in n), '')}。请报送{year_text}的报告。"))
+        out.append(("body", f"你单位报送的文件{shown}不是{year_text}的报告：{u.reason}。请报送{year_text}的报告。"))
     else:
         out.append(("body", f"你单位报送的{year_text}政府信息公开工作年度报告（文件{shown}）经校验，"
                             "存在以下问题，请改正后重新报送。"))
@@ -230,11 +228,5 @@ def list_workbook(view: CountyView, planned: list[Planned], today: dt.date) -> b
 
 
 def _problem(u: UnitRow) -> str:
-    if u.status == MISSING:
-        return "未收到报告"
-    if u.status in (CONFLICT, OUTSIDE):
-        return u.note
-    errors = u.errors or 0
-    parts = [f"错误 {errors} 处"] if errors else []
-    head = u.note.split("；")[0] if u.note else ""
-    return "；".join(p for p in (*parts, head) if p)
+    errors = f"错误 {u.errors} 处；" if u.errors else ""
+    return errors + u.reason

@@ -210,7 +210,7 @@ def overview_html(report: Report, agg: Aggregation, s: Summary, *, generated: da
         generated=(generated or datetime.now()).strftime("%Y-%m-%d %H:%M"),
         complete=agg.complete, facts=facts,
         left_out=[{"unit": u.row.name, "state": u.row.status, "cls": STATE_CLASS.get(u.row.status, "muted"),
-                   "why": s.why_left_out(u) + (f"：{u.row.note}" if u.row.note else "")} for u in s.left_out],
+                   "why": s.why_left_out(u)} for u in s.left_out],
         charts=_charts(s),
         headers=["序号", "单位", "类型", "状态", "计入", "错误", "提示", "文件", "说明"], rows=rows,
         thresholds=[f"{i.name} = {i.formula}；{i.threshold_text}。" for i in INDICATORS]

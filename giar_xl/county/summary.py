@@ -19,7 +19,7 @@ from .aggregate import Aggregation
 from .deadlines import DEADLINES, NOT_DUE, Deadline, Publication, deadline_for, publication
 from .indicators import (INDICATORS, KEY_FIGURES, NEW, VOLUME_CHANGE, Number, figure, figures_sum,
                          key_figures)
-from .status import HAS_ERRORS, MISSING, OUTSIDE
+from .status import HAS_ERRORS, MISSING
 from .view import UnitRow
 
 UNTYPED = "未分类"
@@ -102,11 +102,9 @@ class Summary:
         return [u for u in self.lines if u.row.counted and u.flagged]
 
     def why_left_out(self, u: UnitLine) -> str:
-        if u.row.status == HAS_ERRORS:
-            return "有错误，未计入（确需计入可加 --include-errors）"
-        if u.row.status == OUTSIDE:
-            return "不在单位名单中"
-        return u.row.status
+        """The status and its reason in one line (the summary's list of units left out)."""
+        head = "有错误，未计入（确需计入可加 --include-errors）" if u.row.status == HAS_ERRORS else u.row.status
+        return f"{head}：{u.row.reason}" if u.row.reason else head
 
 
 def _rates(values: dict[str, Number]) -> dict[str, Fraction | None]:

@@ -167,7 +167,7 @@ def _cover(ws: Worksheet, s: Summary) -> None:
     sheet.gap()
     sheet.line("未计入汇总的单位及原因", SUBTITLE)
     if left:
-        sheet.table(("单位", "原因"), [(u.row.name, s.why_left_out(u) + (f"：{u.row.note}" if u.row.note else ""))
+        sheet.table(("单位", "原因"), [(u.row.name, s.why_left_out(u))
                                      for u in left])
     else:
         sheet.line("无：名单中的单位全部计入。")

@@ -24,7 +24,7 @@ from ..checker.narrative import report_year
 from .collect import FileFacts
 from .identity import CONFLICT as V_CONFLICT
 from .identity import COVER, FILE_NAME, LISTED, RECORD
-from .identity import UnitIndex, Verdict, name_keys, weigh
+from .identity import UnitIndex, Verdict, county_prefixes, name_keys, weigh
 from .mapping import COUNT, EXCLUDE, RETURN, Decision, Mapping
 from .match import stem_key
 from .status import (CONFLICT, EXCLUDED, FILE_CONFLICT, FILE_OUTSIDE, HAS_ERRORS, IGNORED,
@@ -63,6 +63,7 @@ class UnitRow:
     conflicts: list[FileRow] = field(default_factory=list)  # conflict files naming this unit
     identified_by: str | None = None
     notes: list[str] = field(default_factory=list)
+    reason: str = ""  # why the status, in one line (the first error, the year, why unreadable …)
 
     @property
     def listed(self) -> bool:
@@ -223,9 +224,9 @@ def _place(f: FileFacts, index: UnitIndex | None, mapping: Mapping | None) -> Fi
     return row
 
 
-def _group_key(name: str) -> str:
-    keys = name_keys(name, ())
-    return keys[0] if keys else unit_key(name)
+def _group_key(name: str, prefixes: tuple[str, ...] = ()) -> str:
+    keys = name_keys(name, prefixes)
+    return keys[-1] if keys else unit_key(name)
 
 
 def build_view(facts: list[FileFacts], *, index: UnitIndex | None = None,
@@ -239,11 +240,16 @@ def build_view(facts: list[FileFacts], *, index: UnitIndex | None = None,
         for u in index.units:
             rows[u.name] = UnitRow(u.name, u)
     attributed: dict[str, list[FileRow]] = {}
+    # bodies found without a list (or outside it) are told apart by their names, normalised
+    # as the list's are: "交通运输局" and "某某县交通运输局" are one body
+    found = [fr.unit for fr in files if fr.unit is not None and (index is None or fr.role == FILE_OUTSIDE)]
+    prefixes = index.prefixes if index is not None else county_prefixes(found)
     for fr in files:
         if fr.unit is None or fr.role != USED and fr.role != FILE_OUTSIDE:
             continue
         if fr.role == FILE_OUTSIDE or index is None:
-            key = "外:" + _group_key(fr.unit) if fr.role == FILE_OUTSIDE else _group_key(fr.unit)
+            key = _group_key(fr.unit, prefixes)
+            key = "外:" + key if fr.role == FILE_OUTSIDE else key
             if key not in rows:
                 rows[key] = UnitRow(fr.unit, None, OUTSIDE if fr.role == FILE_OUTSIDE else MISSING)
             attributed.setdefault(key, []).append(fr)
@@ -280,10 +286,12 @@ def _settle(row: UnitRow, mine: list[FileRow], year: int | None, include_errors:
     if used is None:
         if row.conflicts:
             row.status = CONFLICT
-            row.notes.append("有文件可能是本单位的，但线索不一致，未计入："
-                             + "、".join(f"“{c.facts.name}”" for c in row.conflicts) + "（见冲突清单）")
+            row.reason = ("有文件可能是本单位的，但线索不一致，未计入："
+                          + "、".join(f"“{c.facts.name}”" for c in row.conflicts) + "（见冲突清单）")
+            row.notes.append(row.reason)
         else:
             row.status = MISSING
+            row.reason = "未收到报告"
             if row.unit is not None:
                 row.notes.append(f"单位名单第 {row.unit.row} 行")
         return
@@ -298,22 +306,25 @@ def _settle(row: UnitRow, mine: list[FileRow], year: int | None, include_errors:
         row.notes += used.verdict.notes()
     if outside:
         used.role = FILE_OUTSIDE
-        row.notes.append("不在单位名单中，未计入；应计入的请把单位加进名单")
+        row.reason = "不在单位名单中，未计入；应计入的请把单位加进名单"
     elif used.decision is not None and used.decision.action == RETURN:
         used.role = RETURNED
         row.status = RESUBMIT
+        row.reason = used.decision.reason or "对应表写明退回"
     elif not f.readable:
         row.status = UNREADABLE
-        row.notes.append(f.error or "")
+        row.reason = f.error or ""
     elif not in_year:
         row.status = WRONG_YEAR
         used.role = OTHER_YEAR
-        row.notes.append(_year_note(f, year))
+        row.reason = _year_note(f, year)
     elif f.result is not None and f.result.errors:
         row.status = HAS_ERRORS
-        row.notes.append(_first_error(f))
+        row.reason = _first_error(f)
     else:
         row.status = SUBMITTED
+    if row.reason and row.reason not in row.notes:
+        row.notes.append(row.reason)
     if used.decision is not None and used.decision.action == COUNT and used.verdict is not None:
         cover = next((e for e in used.verdict.evidence if e.source == COVER), None)
         if cover is not None and cover.unit != row.name:
