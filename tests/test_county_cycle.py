@@ -375,3 +375,23 @@ def test_the_per_file_work_is_plain_data_a_worker_process_can_return(mess_county
         again = pickle.loads(pickle.dumps(facts))
         assert again == facts
     assert examine(c.returns / "太山乡.xls").error and examine(c.returns / f"~${full('城关镇')}.xlsx").ignored
+
+
+def test_the_offices_own_files_in_the_returns_folder_are_no_returns(tmp_path):
+    """The units list, the 对应表 and the feedback folder kept beside the returns are not read as returns."""
+    from giar_xl.template import build_workbook
+
+    from conftest import balanced_report
+
+    back = tmp_path / "回收"
+    back.mkdir()
+    build_workbook(back / "甲镇.xlsx", balanced_report(1, agency="某某县甲镇人民政府"))
+    units = back / "名单.csv"
+    units.write_text("单位名称\n某某县甲镇人民政府\n", "utf-8")
+    mapping = write_mapping(back / "对应表.csv", [])
+    first = run_cli("validate", back, "--units", units, "--mapping", mapping, "--annotate-dir", back / "退回")
+    again = run_cli("validate", back, "--units", units, "--mapping", mapping, "--annotate-dir", back / "退回",
+                    "--force")
+    for code, out, err in (first, again):
+        assert code == 0, out + err
+        assert "名单 1 个单位，已交 1。" in out and "无法读取" not in out

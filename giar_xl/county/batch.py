@@ -67,6 +67,10 @@ def validate_units(paths: list[Path], *, sources: tuple[str, ...] = (), units_fi
     mapping = read_mapping(mapping_file, index) if mapping_file and index is not None else None
     if annotate_dir:
         check_folder(annotate_dir, create_ok=True)
+    # the county's own files are no unit's return, even when kept in the returns folder
+    own = {Path(f).resolve() for f in (units_file, mapping_file) if f}
+    out = Path(annotate_dir).resolve() if annotate_dir else None
+    paths = [p for p in paths if p.resolve() not in own and (out is None or out not in p.resolve().parents)]
     facts = examine_all(paths, previous=previous, resolver=resolver, previous_error=previous_error,
                         names=shown_names(sources, paths), index=index, mapping=mapping)
     view = build_view(facts, index=index, mapping=mapping, year=year)
