@@ -102,13 +102,20 @@ def _results_sheet(ws: Any, findings: Sequence[Any], source: str) -> None:
             elif r > HEADER_ROW:
                 cell.alignment = Alignment(vertical="top")
     ws["A1"].font = Font(bold=True, size=12)
+    if ws["A2"].value:  # how to answer a 提示: across the page, wrapped
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMN_WIDTHS))
+        ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+        ws["A2"].font = Font(color="7F6000")
     for c in range(1, len(COLUMN_WIDTHS) + 1):
         ws.cell(HEADER_ROW, c).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(c)].width = COLUMN_WIDTHS[c - 1]
+    # the clerk's column stands out: it is the one cell of a row meant to be typed in
+    ws.cell(HEADER_ROW, len(COLUMN_WIDTHS)).fill = PatternFill("solid", fgColor="FFF2CC")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     need = sizing.row_needs(ws)
-    for r in range(HEADER_ROW + 1, ws.max_row + 1):
-        sizing.set_height(ws, r, need.get(r, sizing.MIN_ROW_PT))
+    for r in range(2, ws.max_row + 1):
+        if r != HEADER_ROW:
+            sizing.set_height(ws, r, need.get(r, sizing.MIN_ROW_PT))
     # A4 landscape, the header row on every page, the columns at 100 % (they fit the page)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"

@@ -18,6 +18,7 @@ from typing import Any
 
 from .a1 import column_index, column_letter, split
 from .errors import GiarError
+from .explain import EXPLAIN_SHEET
 from .layout import BINDING_SHEET, places
 from .reader import report_from_data
 from .results import (COLOURED_CELL, RESULTS_SHEET, colour_plan, dump_coloured, load_coloured,
@@ -71,18 +72,24 @@ def read_book(book: Any) -> tuple[WorkbookData, dict[str, Any]]:
     """Read each relevant sheet's values once into the reader's cell model."""
     spec = DEFAULT_FORMAT
     wanted = {spec.cover_sheet, BINDING_SHEET} | {s.sheet for s in spec.sections}
+    # where the clerk explains a 提示 (giar_xl.explain): read as far as the sheet is used
+    explained = {RESULTS_SHEET, EXPLAIN_SHEET}
     sheets: dict[str, SheetData] = {}
     order = []
     handles = {}
     for sh in book.sheets:
         order.append(sh.name)
         handles[sh.name] = sh
-        if sh.name not in wanted:
+        if sh.name not in wanted | explained:
             continue
-        values = sh.range(_extent(sh.name)).value
+        if sh.name in explained:
+            used = sh.used_range
+            values, top, left = used.options(ndim=2).value, used.row, used.column
+        else:
+            values, top, left = sh.range(_extent(sh.name)).value, 1, 1
         data = SheetData(sh.name, "visible")
-        for r, row in enumerate(values or [], start=1):
-            for c, v in enumerate(row if isinstance(row, list) else [row], start=1):
+        for r, row in enumerate(values or [], start=top):
+            for c, v in enumerate(row if isinstance(row, list) else [row], start=left):
                 v = _cell_value(v)
                 if v is not None:
                     data.cells[f"{column_letter(c)}{r}"] = RawCell(

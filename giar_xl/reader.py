@@ -18,6 +18,7 @@ from typing import Any
 from . import xlsx
 from .a1 import column_index, column_letter, split
 from .errors import UnreadableInput
+from .explain import explanations_from
 from .layout import BINDING_SHEET, defined_name, places
 from .formula import FormulaError, Unsupported, evaluate, parse, plain_number
 from .report import CellRecord, Report, StructureNote
@@ -77,6 +78,7 @@ def report_from_data(data: xlsx.WorkbookData) -> Report:
         report.values[c.id] = _value(cell) if cell is not None else None
     _check_labels(data, spec, shapes, notes)
     _check_2019(data, notes)
+    report.explanations = explanations_from(data.sheets)
     return report
 
 

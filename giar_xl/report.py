@@ -68,6 +68,9 @@ class Report:
     # True when the cells came as values only (an open Excel book through xlwings): derived
     # cells then have a location but no formula text, and their values count as plain data
     values_only: bool = False
+    # the clerk's explanations of findings written in the workbook (giar_xl.explain):
+    # (rule code, sheet or None, cell or None) → text; not part of the JSON form
+    explanations: dict[tuple[str, str | None, str | None], str] = field(default_factory=dict)
 
     @property
     def spec(self) -> FormatSpec:

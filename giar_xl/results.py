@@ -13,16 +13,20 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
+from . import explain
 from .export.common import format_value
 from .layout import BINDING_SHEET, BLANK_RULE, places
 from .spec import DEFAULT_FORMAT, FormatSpec
 
-RESULTS_SHEET = "校验结果"
-HEADER = ("序号", "级别", "规则", "位置", "说明", "应为 / 实为")
+RESULTS_SHEET = explain.RESULTS_SHEET
+HEADER = ("序号", "级别", "规则", "位置", "说明", "应为 / 实为", explain.EXPLAIN_COLUMN)
 # display columns on a landscape A4 page (see template/sizing.py: 109 fit in every program)
-COLUMN_WIDTHS = (5, 6, 16, 16, 45, 21)
-WRAPPED_COLUMNS = (3, 4, 5, 6)  # 1-based: 规则, 位置, 说明, 应为 / 实为
+COLUMN_WIDTHS = (5, 6, 14, 14, 37, 15, 18)
+WRAPPED_COLUMNS = (2, 3, 4, 5, 6, 7)  # 1-based: 级别 … 单位说明
 HEADER_ROW = 3
+# row 2: how the clerk answers a 提示 (the checker reads the column back: giar_xl.explain)
+HOW_TO_EXPLAIN = (f"“提示”经核实无误的，请在“{explain.EXPLAIN_COLUMN}”列写明理由，保存后再报送（县里看到的是"
+                  "“已说明”和您写的理由）；“错误”须改正，写了说明也仍是错误。")
 ERROR_COLOUR = "#FFC7CE"  # red-ish: 错误
 NOTICE_COLOUR = "#FFEB9C"  # yellow: 提示
 # where the addresses coloured by the last run are kept, so the next run can clear them
@@ -36,13 +40,14 @@ _ADDRESS = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
 def summary_text(findings: Sequence[Any]) -> str:
     errors = sum(1 for f in findings if f.severity == "错误")
     notices = sum(1 for f in findings if f.severity == "提示")
+    explained = sum(1 for f in findings if explain.is_explained(f))
     if not errors and not notices:
         return "校验通过"
     parts = []
     if errors:
         parts.append(f"{errors} 个错误")
     if notices:
-        parts.append(f"{notices} 个提示")
+        parts.append(f"{notices} 个提示" + (f"（已说明 {explained} 个）" if explained else ""))
     return "发现 " + "、".join(parts)
 
 
@@ -98,10 +103,13 @@ def result_rows(findings: Sequence[Any], source: str | None = None) -> list[list
     title = f"校验结果：{summary_text(findings)}"
     if source:
         title += f"（{source}）"
-    rows: list[list[Any]] = [[title] + [""] * (len(HEADER) - 1), [""] * len(HEADER), list(HEADER)]
+    hint = HOW_TO_EXPLAIN if any(f.severity == "提示" for f in findings) else ""
+    rows: list[list[Any]] = [[title] + [""] * (len(HEADER) - 1), [hint] + [""] * (len(HEADER) - 1),
+                             list(HEADER)]
     for i, f in enumerate(findings, start=1):
-        rows.append([i, f.severity, f"{f.code} {f.name}", link(f.sheet, f.cell),
-                     _show(explanation(f)), _show(expected_actual(f))])
+        level = "提示（已说明）" if explain.is_explained(f) else f.severity
+        rows.append([i, level, f"{f.code} {f.name}", link(f.sheet, f.cell),
+                     _show(explanation(f)), _show(expected_actual(f)), _show(f.explanation)])
     return rows
 
 

@@ -12,7 +12,7 @@ Each measurement runs in a fresh child process, so that its peak memory
 - baseline: ``read_workbook`` of every file, results dropped (the floor any
   aggregation pays: it has to read each file once);
 - aggregate: read + check + sum every file, then write the county workbook
-  (status sheet included) and the HTML overview, as the command does.
+  (汇总表 and the per-unit sheets included) and the HTML overview, as the command does.
 Memory must not grow with the number of units: compare the peaks at 100 and 1,000.
 
 Usage: python scripts/bench_aggregate.py [--units 1000] [--keep DIR]
@@ -134,14 +134,17 @@ def child(kind: str, folder: str, n: int) -> None:
         extra = {}
     else:
         from giar_xl.county.aggregate import aggregate, county_report
-        from giar_xl.county.overview import county_workbook, overview_html
+        from giar_xl.county.overview import overview_html
+        from giar_xl.county.summary import summarise
+        from giar_xl.county.summary_book import county_workbook
 
-        agg = aggregate(files)
-        report = county_report(agg, "基准县")
+        agg = aggregate(files, name="基准县")
+        report = county_report(agg)
+        summary = summarise(agg)
         out = Path(tempfile.mkdtemp())
-        (out / "county.xlsx").write_bytes(county_workbook(report, agg))
-        (out / "county.html").write_text(overview_html(report, agg), "utf-8")
-        extra = {"summed": agg.totals.units, "states": sorted({r.state for r in agg.rows}),
+        (out / "county.xlsx").write_bytes(county_workbook(report, summary, agg.view.files))
+        (out / "county.html").write_text(overview_html(report, agg, summary), "utf-8")
+        extra = {"summed": agg.totals.units, "states": sorted({u.status for u in agg.view.units}),
                  "R1_total": sum(agg.totals.value(f"t3.new.{c}") for c in
                                  ("natural", "business", "research", "nonprofit", "legal", "other"))}
     seconds = time.perf_counter() - t0

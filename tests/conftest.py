@@ -94,3 +94,11 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_line(
             f"random test order: replay with --randomly-seed={seed}"
             f" (PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED', 'random')})")
+
+
+@pytest.fixture(scope="session")
+def mess_county(tmp_path_factory):
+    """The 25-unit county of issue 12 (tests/county_mess.py), built once; tests write elsewhere."""
+    from county_mess import build
+
+    return build(tmp_path_factory.mktemp("county25"))

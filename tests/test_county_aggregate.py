@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
-from giar_xl.county.aggregate import (DUPLICATE, IGNORED, OTHER_YEAR, REFUSED, SUMMED,
-                                      SUMMED_OUTSIDE, MISSING, Totals, aggregate, county_report)
+from giar_xl.county.aggregate import Totals, aggregate, county_report
 from giar_xl.county.progress import progress
+from giar_xl.county.status import (HAS_ERRORS, IGNORED, MISSING, OLDER, OUTSIDE, SUBMITTED,
+                                   WRONG_YEAR)
 from giar_xl.county.units import Unit
 from giar_xl.reader import read_workbook
 from giar_xl.report import Report
@@ -29,7 +29,11 @@ def report(seed: int, agency: str, year: int = 2025) -> Report:
 
 
 def by_state(agg, state):
-    return [r for r in agg.rows if r.state == state]
+    return [u for u in agg.view.units if u.status == state]
+
+
+def files_as(agg, role):
+    return sorted(Path(f.facts.path).name for f in agg.view.files if f.role == role)
 
 
 def test_amounts_are_summed_without_float_noise():
@@ -53,14 +57,15 @@ def test_same_unit_twice_is_summed_once_and_other_years_are_left_out(tmp_path):
     build_workbook(tmp_path / "a" / "丙镇.xlsx", report(4, "测试县丙镇人民政府", year=2024))
     agg = aggregate([tmp_path / "a"])
     assert agg.year == 2025 and agg.totals.units == 2
-    dup = by_state(agg, DUPLICATE)
-    assert len(dup) == 1 and dup[0].file.endswith("甲镇(1).xlsx") and "“甲镇.xlsx”" in dup[0].note
-    assert [r.unit for r in by_state(agg, OTHER_YEAR)] == ["测试县丙镇人民政府"]
+    assert files_as(agg, OLDER) == ["甲镇(1).xlsx"]
+    jia = next(u for u in agg.view.units if u.name == "测试县甲镇人民政府")
+    assert jia.used.facts.name == "甲镇.xlsx" and "甲镇(1).xlsx" in jia.note
+    assert [u.name for u in by_state(agg, WRONG_YEAR)] == ["测试县丙镇人民政府"]
     want = report(1, "x").values["t3.new.natural"] + report(3, "x").values["t3.new.natural"]
     assert agg.totals.value("t3.new.natural") == want
     # asked for 2024, only the 2024 report counts
     agg24 = aggregate([tmp_path / "a"], year=2024)
-    assert agg24.totals.units == 1 and len(by_state(agg24, OTHER_YEAR)) == 2
+    assert agg24.totals.units == 1 and len(by_state(agg24, WRONG_YEAR)) == 2
 
 
 def test_an_older_clean_copy_does_not_stand_in_for_a_newer_refused_one(tmp_path):
@@ -71,17 +76,22 @@ def test_an_older_clean_copy_does_not_stand_in_for_a_newer_refused_one(tmp_path)
     os.utime(tmp_path / "甲镇-新.xlsx", (2e9, 2e9))
     agg = aggregate([tmp_path])
     assert agg.totals.units == 0
-    assert [Path(r.file).name for r in by_state(agg, REFUSED)] == ["甲镇-新.xlsx"]
-    assert [Path(r.file).name for r in by_state(agg, DUPLICATE)] == ["甲镇-旧.xlsx"]
+    [unit] = by_state(agg, HAS_ERRORS)
+    assert unit.used.facts.name == "甲镇-新.xlsx" and not unit.counted
+    assert files_as(agg, OLDER) == ["甲镇-旧.xlsx"]
+    # counting a unit with errors is asked for by its own option, not by overwriting
+    forced = aggregate([tmp_path], include_errors=True)
+    assert forced.totals.units == 1 and by_state(forced, HAS_ERRORS)[0].counted
 
 
-def test_units_list_marks_missing_and_outside_units(tmp_path):
+def test_units_list_marks_missing_and_never_counts_outside_units(tmp_path):
     build_workbook(tmp_path / "甲.xlsx", report(1, "测试县甲镇人民政府"))
     build_workbook(tmp_path / "外.xlsx", report(2, "外县某局"))
     units = [Unit("测试县甲镇人民政府", 2), Unit("测试县乙镇人民政府", 3)]
     agg = aggregate([tmp_path], units=units)
-    assert [r.unit for r in by_state(agg, MISSING)] == ["测试县乙镇人民政府"]
-    assert [r.unit for r in by_state(agg, SUMMED_OUTSIDE)] == ["外县某局"]
+    assert [u.name for u in by_state(agg, MISSING)] == ["测试县乙镇人民政府"]
+    assert [u.name for u in by_state(agg, OUTSIDE)] == ["外县某局"]
+    assert agg.totals.units == 1 and not by_state(agg, OUTSIDE)[0].counted
     assert agg.exit_code == 1 and not agg.complete
 
 
@@ -95,7 +105,7 @@ def test_a_county_workbook_in_the_folder_is_not_counted_again(tmp_path):
     build_workbook(src / "old-county-copy.xlsx", first)  # last run's output, copied back in
     agg = aggregate([src])
     assert agg.totals.units == 1
-    assert sorted(Path(r.file).name for r in by_state(agg, IGNORED)) == ["county.xlsx", "old-county-copy.xlsx"]
+    assert files_as(agg, IGNORED) == ["county.xlsx", "county.html", "old-county-copy.xlsx"][::2]
     # and the command itself leaves its own outputs out
     code, out, _ = run_cli("aggregate", src, "-o", src / "county.xlsx", "--force")
     assert code == 0 and "已汇总 1 个单位" in out
@@ -127,7 +137,7 @@ def test_clerks_text_stays_inert_in_the_status_sheet_and_page(tmp_path):
     out = tmp_path / "county.xlsx"
     code, _, _ = run_cli("aggregate", tmp_path / "evil.xlsx", "-o", out, "--name", "<b>某县</b>")
     assert code == 0
-    ws = openpyxl.load_workbook(out)["汇总情况"]
+    ws = openpyxl.load_workbook(out)["各单位情况"]
     cells = [c for row in ws.iter_rows() for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)
     html = out.with_suffix(".html").read_text("utf-8")
@@ -135,13 +145,14 @@ def test_clerks_text_stays_inert_in_the_status_sheet_and_page(tmp_path):
 
 
 def test_county_report_leaves_totals_to_formulas_and_states_true_figures():
+    from giar_xl.county.aggregate import Aggregation
+    from giar_xl.county.view import CountyView
+
     t = Totals()
     for seed in (1, 2):
         t.add(balanced_report(seed))
-    from giar_xl.county.aggregate import Aggregation
-
-    agg = Aggregation([], 2025, t)
-    r = county_report(agg, "某某县")
+    agg = Aggregation(CountyView(2025, [], [], False), t, "某某县")
+    r = county_report(agg)
     assert r.agency == "某某县（2 个单位汇总）" and r.meta["aggregate"]["units"] == 2
     assert "t3.new.total" not in r.values and "t4.review.total" not in r.values
     new_total = sum(balanced_report(s).values["t3.new.total"] for s in (1, 2))
@@ -167,8 +178,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
     assert piped.getvalue() == ""
 
 
-@pytest.mark.parametrize("state", [SUMMED])
-def test_exit_code_zero_only_when_complete_and_clean(tmp_path, state):
+def test_exit_code_zero_only_when_complete_and_clean(tmp_path):
     build_workbook(tmp_path / "甲.xlsx", report(1, "测试县甲镇人民政府"))
     agg = aggregate([tmp_path], units=[Unit("测试县甲镇人民政府", 2)])
-    assert [r.state for r in agg.rows] == [state] and agg.exit_code == 0
+    assert [u.status for u in agg.view.units] == [SUBMITTED] and agg.exit_code == 0

@@ -9,7 +9,6 @@ numbers this test typed, not from anything the aggregator produced.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import openpyxl
@@ -24,6 +23,8 @@ from giar_xl.spec.format2021 import T3_COLUMNS, t3_id
 from giar_xl.template import build_workbook
 
 from conftest import balanced_report, run_cli
+from county_mess import expected_totals as totals_of
+from county_mess import fill
 
 SPEC = DEFAULT_FORMAT
 WHERE = places(SPEC)
@@ -36,7 +37,6 @@ UNBALANCED = "测试县教育局"
 DAMAGED = "测试县财政局"
 MISSING = "测试县公安局"
 NO_LAST_YEAR = "测试县卫生健康委员会"  # a new body: nothing to carry over
-TEXTS = balanced_report(0).texts
 
 
 def write_units(path: Path, encoding: str) -> None:
@@ -64,42 +64,6 @@ def last_year_folder(root: Path) -> dict[str, Report]:
         else:
             build_workbook(root / f"{agency}.xlsx", r)
     return out
-
-
-def fill(path: Path, seed: int, *, agency: str | None = None, unbalance: bool = False) -> dict[str, object]:
-    """Type a year's figures into a distributed workbook with openpyxl, as a clerk would in Excel.
-
-    R2 (上年结转) is kept as distributed; R25 is chosen so that R1 + R2 = R24 + R25.
-    Returns the input values typed (the test's own record for the county totals).
-    """
-    rng = random.Random(seed)
-    wb = openpyxl.load_workbook(path)
-    typed: dict[str, object] = {}
-
-    def put(cid: str, value: object) -> None:
-        p = WHERE[cid]
-        wb[p.sheet][p.address] = value
-        typed[cid] = value
-
-    carried = {col: wb[WHERE[t3_id("R2", col)].sheet][WHERE[t3_id("R2", col)].address].value
-               for col in COLS}
-    for c in SPEC.value_cells:
-        if not c.is_input or c.row in ("R1", "R2", "R25"):
-            continue
-        put(c.id, round(rng.uniform(0, 30), 2) if c.kind == "amount" else rng.randint(0, 6))
-    for col in COLS:
-        results = sum(typed[t3_id(f"R{n}", col)] for n in range(3, 24))
-        new = max(0, results - carried[col]) + rng.randint(0, 3)
-        put(t3_id("R1", col), new)
-        typed[t3_id("R2", col)] = carried[col]
-        put(t3_id("R25", col), new + carried[col] - results + (1 if unbalance and col == "natural" else 0))
-    for pid, text in TEXTS.items():
-        p = WHERE[pid]
-        wb[p.sheet][p.address] = text
-    if agency is not None:
-        wb[WHERE["cover.agency"].sheet][WHERE["cover.agency"].address] = agency
-    wb.save(path)
-    return typed
 
 
 @pytest.fixture(scope="module")
@@ -172,26 +136,20 @@ def test_validate_folder_matches_last_year_by_name_then_file_name(county):
 
 
 def expected_totals(typed: dict[str, dict[str, object]], names: list[str]) -> dict[str, float]:
-    """County totals computed here: sums of what was typed, totals as the format defines them."""
-    out: dict[str, float] = {}
-    for c in SPEC.value_cells:
-        if c.is_input:
-            out[c.id] = round(sum(typed[n][c.id] for n in names), 6)
-    for table in ("t4", "t3"):  # R24 column sums first, then the 总计 row sums
-        for c in SPEC.value_cells:
-            if c.table == table and c.row == "R24" and c.col != "total":
-                out[c.id] = sum(out[t3_id(f"R{n}", c.col)] for n in range(3, 24))
-        for c in SPEC.value_cells:
-            if c.table == table and not c.is_input and c.col == "total":
-                out[c.id] = sum(out[x] for x in c.formula_of)
-    return out
+    """County totals computed here from what was typed (see county_mess.expected_totals)."""
+    return totals_of([typed[n] for n in names])
+
+
+def sheet_rows(path: Path, sheet: str, key: int) -> dict[str, tuple]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "序号")
+    return {r[key]: r for r in rows[head + 1:] if r[0] is not None}
 
 
 def status_rows(path: Path) -> dict[str, tuple]:
-    ws = openpyxl.load_workbook(path)["汇总情况"]
-    rows = list(ws.iter_rows(values_only=True))
-    head = next(i for i, r in enumerate(rows) if r[0] == "序号")
-    return {(r[1] or Path(r[2]).name): r for r in rows[head + 1:]}
+    """各单位情况: 序号, 单位, 类型, 状态, 计入, 错误, 提示, 文件, 说明 — by unit."""
+    return sheet_rows(path, "各单位情况", 1)
 
 
 def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
@@ -203,7 +161,7 @@ def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
     expected = expected_totals(county["typed"], good)
     r = read_workbook(out)
     assert r.agency == "测试县（9 个单位汇总）" and r.year == 2025
-    assert r.structure == []  # the added status sheet leaves the standard layout intact
+    assert r.structure == []  # the added sheets leave the standard layout intact
     for cid, v in expected.items():
         assert r.values[cid] == pytest.approx(v), cid
     # an identity total is the template's formula, not a typed number
@@ -212,35 +170,40 @@ def test_aggregate_sums_the_clean_units_and_lists_the_rest(county):
     assert not [f for f in findings if f.severity == "错误"], [f.message for f in findings]
 
     rows = status_rows(out)
-    assert rows[MISSING][4] == "未交"
-    assert rows[DAMAGED][4] == "无法读取" and rows[DAMAGED][10]
-    assert rows[UNBALANCED][4] == "有错误，未汇总" and rows[UNBALANCED][5] >= 1
-    assert "I1" not in (rows[UNBALANCED][10] or "") and "相差 1" in rows[UNBALANCED][10]
-    assert rows[RETYPED][4] == "已汇总" and "按文件名对应" in rows[RETYPED][10]
-    assert rows["城关镇的说明.docx"][4] == "无法读取"
-    assert rows[f"~${UNITS[0]}.xlsx"][4] == "已忽略"
-    assert sum(1 for row in rows.values() if row[4] == "已汇总") == 9
-    assert "有错误，未汇总（1 个）" in stdout and UNBALANCED in stdout
+    assert rows[MISSING][3] == "未交"
+    assert rows[DAMAGED][3] == "无法读取" and rows[DAMAGED][8]
+    assert rows[UNBALANCED][3] == "有错误" and rows[UNBALANCED][4] == "否" and rows[UNBALANCED][5] >= 1
+    assert "I1" not in (rows[UNBALANCED][8] or "") and "相差 1" in rows[UNBALANCED][8]
+    assert rows[RETYPED][3] == "已交" and rows[RETYPED][4] == "是"  # its record says whose it is
+    assert sum(1 for row in rows.values() if row[3] == "已交") == 9
+    files = sheet_rows(out, "文件清单", 1)
+    assert files["城关镇的说明.docx"][3] == "无法读取，未能对应单位"
+    assert files[f"~${UNITS[0]}.xlsx"][3] == "已忽略"
+    assert "有错误的单位未计入汇总（1 个）" in stdout and UNBALANCED in stdout
 
     html = out.with_suffix(".html").read_text("utf-8")
     assert "本汇总不完整" in html and MISSING in html and "未交" in html
     assert f">{int(expected[t3_id('R1', 'total')])}</td>" in html  # the county's 本年新收 总计
 
 
-def test_aggregate_force_counts_the_unbalanced_unit_and_says_so(county):
+def test_counting_units_with_errors_is_its_own_option_not_force(county):
     out = county["root"] / "forced.xlsx"
     code, stdout, _ = run_cli("aggregate", county["this"], "--units", county["units"], "-o", out,
-                              "--force")
+                              "--include-errors")
     assert code == 2
     names = [n for n in UNITS if n not in (MISSING, DAMAGED)]
     expected = expected_totals(county["typed"], names)
     r = read_workbook(out)
     assert r.values["t3.carry_forward.natural"] == expected["t3.carry_forward.natural"]
     assert r.values[t3_id("R1", "total")] == expected[t3_id("R1", "total")]
-    # the forced unit's imbalance shows in the county total too, where the checker finds it
+    # the counted unit's imbalance shows in the county total too, where the checker finds it
     assert [f for f in check(r) if f.code == "I1" and f.severity == "错误"]
-    assert status_rows(out)[UNBALANCED][4] == "有错误，已强制汇总"
-    assert "有错误，已强制汇总（1 个）" in stdout
+    assert status_rows(out)[UNBALANCED][3:5] == ("有错误", "是")
+    assert "汇总表中列出" in run_cli("aggregate", "-h")[1]
+    # --force overwrites the outputs and nothing more: the unit with errors stays out
+    code, _, _ = run_cli("aggregate", county["this"], "--units", county["units"], "-o", out, "--force")
+    assert status_rows(out)[UNBALANCED][3:5] == ("有错误", "否")
+    assert read_workbook(out).agency.endswith("（9 个单位汇总）")
 
 
 def test_county_previous_figures_are_summed_for_its_own_continuity(county):

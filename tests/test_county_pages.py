@@ -14,10 +14,11 @@ import pytest
 
 from giar_xl import __version__
 from giar_xl.chromium import chromium, print_pdf
-from giar_xl.county import aggregate as aggregate_module
+from giar_xl.commands import validate as validate_module
 from giar_xl.county.aggregate import aggregate, county_report
 from giar_xl.county.diff import compare, render_html
 from giar_xl.county.overview import overview_html
+from giar_xl.county.summary import summarise
 from giar_xl.county.units import Unit
 from giar_xl.template import build_workbook
 
@@ -80,17 +81,17 @@ def test_the_overview_speaks_to_the_county_office(tmp_path, monkeypatch):
     for n, r in (("甲镇", balanced_report(1, agency=UNIT, year=2025)), ("乙镇", bad),
                  ("丙镇", balanced_report(3, agency="测试县丙镇人民政府", year=2025))):
         build_workbook(tmp_path / "in" / f"{n}.xlsx", r)
-    real_check = aggregate_module.check
+    real_check = validate_module.check
 
     def check(report, *args, **kwargs):  # a checker fault on one file, as a county run may meet
         if report.agency == "测试县丙镇人民政府":
             raise KeyError("t3.new.natural")
         return real_check(report, *args, **kwargs)
 
-    monkeypatch.setattr(aggregate_module, "check", check)
+    monkeypatch.setattr(validate_module, "check", check)
     agg = aggregate([tmp_path / "in"], units=[Unit(UNIT, 2), Unit("测试县乙镇人民政府", 3),
                                                Unit("测试县丙镇人民政府", 4)])
-    page = overview_html(county_report(agg), agg, generated=datetime(2026, 1, 25, 9, 30))
+    page = overview_html(county_report(agg), agg, summarise(agg), generated=datetime(2026, 1, 25, 9, 30))
     text = printed(page, tmp_path, "overview")
     assert "生成时间：2026-01-25 09:30" in text
     assert __version__ not in text  # the program's version is in the page's head, not its text

@@ -16,7 +16,7 @@ import pytest
 from giar_xl.annotate import annotate
 from giar_xl.errors import GiarError
 
-from conftest import balanced_report, run_cli
+from conftest import run_cli
 from hostile_helpers import ADVICE, bad_files, sha, workbook_bytes
 
 CASES = sorted(ADVICE)

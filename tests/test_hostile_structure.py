@@ -79,7 +79,7 @@ def test_deleted_sheet_is_an_error_everywhere(good, tmp_path):
     code, out, err = run_cli("export", path, "--to", "html", "-o", tmp_path / "d.html")
     assert code == 1 and not (tmp_path / "d.html").exists()
     code, out, err = run_cli("aggregate", path, "-o", tmp_path / "c.xlsx")
-    assert code == 1 and "有错误，未汇总" in out and "缺少工作表" in out
+    assert code == 1 and "有错误的单位未计入汇总" in out and "缺少工作表" in out
 
 
 def test_renamed_sheet_with_quotes_makes_a_valid_link_in_the_annotated_copy(good, tmp_path):

@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
 from defusedxml import DefusedXmlException
 

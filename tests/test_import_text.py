@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from conftest import FIXTURES, run_cli
 from giar_xl import checker, reader
 from giar_xl.examples import load_example

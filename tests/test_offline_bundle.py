@@ -50,7 +50,7 @@ def build_or_skip(script, out: Path, *args: str) -> Path:
 def fake_wheel(folder: Path, name: str, version: str, requires: list[str], tag: str = "py3-none-any") -> None:
     dist = f"{name.replace('-', '_')}-{version}"
     with zipfile.ZipFile(folder / f"{dist}-{tag}.whl", "w") as z:
-        meta = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+        meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
         meta += [f"Requires-Dist: {r}" for r in requires]
         z.writestr(f"{dist}.dist-info/METADATA", "\n".join(meta) + "\n")
 

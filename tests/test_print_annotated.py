@@ -115,7 +115,7 @@ def test_expected_and_actual_read_as_one_sentence(copy):
     assert "应为0，实为“/”" in text
     assert "应为0，实为空白" in text
     ws = openpyxl.load_workbook(copy["out"])[RESULTS_SHEET]
-    column = [ws.cell(r, len(HEADER)).value for r in range(4, ws.max_row + 1)]
+    column = [ws.cell(r, HEADER.index("应为 / 实为") + 1).value for r in range(4, ws.max_row + 1)]
     assert "应为 0，实为“/”" in column
 
 

@@ -49,10 +49,14 @@ units = out / "units.csv"
 units.write_text("单位名称\n甲镇人民政府\n乙镇人民政府\n", encoding="utf-8")
 run("distribute", units, "--year", 2025, "-o", out / "dist")
 run("aggregate", out / "demo", "-o", out / "county.xlsx")
+units2 = out / "units2.csv"
+units2.write_text("单位名称,单位类型,联系人\n获嘉县史庄镇,乡镇,张三\n获嘉县冯庄镇,乡镇,李四\n", encoding="utf-8")
+run("validate", book, "--units", units2, "--year", 2025, "--annotate-dir", out / "back")
+run("aggregate", book, "--units", units2, "--name", "获嘉县", "--year", 2024, "-o", out / "county-units.xlsx")
 run("diff", book, book, "--format", "html", "-o", out / "diff.html")
 hashes = {}
 for p in sorted(out.rglob("*")):
-    if p.is_file() and p.name != "units.csv" and not p.name.endswith(".html"):
+    if p.is_file() and p.suffix != ".csv" and not p.name.endswith(".html"):
         hashes[str(p.relative_to(out))] = hashlib.sha256(p.read_bytes()).hexdigest()
     elif p.is_file() and p.name in ("diff.html", "史庄镇-2024.html"):
         hashes[str(p.relative_to(out))] = hashlib.sha256(p.read_bytes()).hexdigest()
@@ -82,6 +86,9 @@ def test_every_output_is_byte_identical_under_any_hash_seed(tmp_path):
     assert {".xlsx", ".xlsm", ".docx", ".json", ".txt", ".html"} <= kinds, sorted(first)
     assert any(name.startswith("dist/") for name in first)
     assert "county.xlsx" in first and "annotated.xlsx" in first
+    # the county's feedback to units (issue 12): a letter, an annotated copy, the list
+    assert {"back/获嘉县史庄镇-退回意见.docx", "back/获嘉县史庄镇-校验.xlsx", "back/催报退回清单.xlsx",
+            "county-units.xlsx"} <= set(first), sorted(first)
     for seed, hashes in runs.items():
         differing = sorted(k for k in first.keys() | hashes.keys() if first.get(k) != hashes.get(k))
         assert differing == [], f"PYTHONHASHSEED={seed} changes {differing}"

@@ -73,8 +73,8 @@ def test_aggregate_names_files_readably(county, tmp_path):
     code, out, err = run_cli("aggregate", county, "-o", summary)
     assert code == 2, out + err  # the unreadable file is listed, the run completes
     assert BAD in clean(out + err)
-    ws = openpyxl.load_workbook(summary)["汇总情况"]
-    files = {Path(c.value).name for c in ws["C"] if isinstance(c.value, str) and c.value.endswith(".xlsx")}
+    ws = openpyxl.load_workbook(summary)["文件清单"]
+    files = {Path(c.value).name for c in ws["B"] if isinstance(c.value, str) and c.value.endswith(".xlsx")}
     assert {GOOD, BAD, "乙镇.xlsx"} <= files
     assert GOOD in clean(summary.with_suffix(".html").read_text("utf-8"))
 

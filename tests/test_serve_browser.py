@@ -129,3 +129,22 @@ def test_unreadable_file_is_explained_on_the_page(server, browser, tmp_path):
     text = browser.find_element(By.ID, "summary").text
     assert "旧版.xls" in text and "另存为" in text
     assert not browser.find_element(By.ID, "downloads").is_displayed()
+
+
+def test_an_explained_hint_shows_as_explained_on_the_page(server, browser, tmp_path):
+    """A reason the clerk wrote in the workbook (a 说明 sheet) reaches the page (issue 12)."""
+    book = tmp_path / "已说明.xlsx"
+    build_workbook(book, two_error_report())
+    wb = openpyxl.load_workbook(book)
+    ws = wb.create_sheet("说明")
+    ws.append(["规则", "位置", "说明"])
+    ws.append(["C07", "", "报告尚在审批，发布后补填。"])
+    wb.save(book)
+    browser.get(server.url)
+    browser.find_element(By.ID, "file").send_keys(str(book))
+    WebDriverWait(browser, 60).until(lambda d: "错误 2 处" in d.find_element(By.ID, "summary").text)
+    assert "（已说明 1 处）" in browser.find_element(By.ID, "summary").text
+    rows = [[td.text for td in row.find_elements(By.TAG_NAME, "td")]
+            for row in browser.find_elements(By.CSS_SELECTOR, "tr.finding")]
+    c07 = next(r for r in rows if r[2].startswith("C07"))
+    assert c07[1] == "提示（已说明）" and "单位说明：报告尚在审批，发布后补填。" in c07[4]

@@ -20,7 +20,6 @@ from giar_xl.checker.cases import (CASE_TODAY, as_read_from_workbook, base_previ
                                    fill_totals)
 from giar_xl.county.distribute import new_report
 from giar_xl.county.units import Unit
-from giar_xl.export import export_report
 from giar_xl.layout import places
 from giar_xl.libreoffice import convert
 from giar_xl.reader import read_workbook

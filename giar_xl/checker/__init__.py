@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .. import explain
 from ..report import Report
 from . import narrative as _narrative  # noqa: F401  (registers the text kinds)
 from .catalogue import BY_CODE, RULES
@@ -29,7 +30,8 @@ def check(report: Report, previous: Report | None = None, *,
     found: list[Finding] = []
     for rule in rules:
         found.extend(KINDS[rule.kind](ctx, rule))
-    return sort_findings(found, report)
+    # the clerk's written reasons ride on the findings into every output
+    return explain.apply(sort_findings(found, report), report.explanations)
 
 
 def sort_findings(findings: list[Finding], report: Report) -> list[Finding]:

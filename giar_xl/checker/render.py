@@ -36,7 +36,12 @@ def file_line(r: CheckResult) -> str:
         return f"无法读取：{r.error}"
     if not r.findings:
         return "未发现问题。"
-    return f"错误 {r.errors} 处，提示 {r.warnings} 处。"
+    explained = f"（已说明 {r.explained} 处）" if r.explained else ""
+    return f"错误 {r.errors} 处，提示 {r.warnings} 处{explained}。"
+
+
+def severity_label(f: Finding) -> str:
+    return f"{f.severity}（已说明）" if f.explained else f.severity
 
 
 def render_file(r: CheckResult) -> list[str]:
@@ -51,9 +56,12 @@ def render_file(r: CheckResult) -> list[str]:
         if f.sheet != sheet:
             sheet = f.sheet
             lines.append(f"【{f.sheet or NO_PLACE}】")
-        lines.append(f"  {f.cell or '':<5} {f.severity} {f.code} {f.name}")
+        lines.append(f"  {f.cell or '':<5} {severity_label(f)} {f.code} {f.name}")
         lines.append(f"        {explanation(f)}")
         lines.append(f"        规则：{f.rule_text}")
+        if f.explanation:
+            still = "" if f.explained else "（错误仍须改正）"
+            lines.append(f"        单位说明{still}：{f.explanation}")
     lines.append(f"小结：{file_line(r)}")
     return lines
 
@@ -94,10 +102,11 @@ def results_json(results: CheckResult | Sequence[CheckResult] | Sequence[Finding
                  ) -> dict[str, Any]:
     items = _as_results(results)
     s = summarize(items)
-    return {"valid": s.exit_code == 0,
-            "stats": {"files": s.files, "unreadable": s.unreadable, "errors": s.errors,
-                      "warnings": s.warnings},
-            "files": [r.to_json() for r in items]}
+    stats = {"files": s.files, "unreadable": s.unreadable, "errors": s.errors, "warnings": s.warnings}
+    explained = sum(r.explained for r in items)
+    if explained:
+        stats["explained"] = explained
+    return {"valid": s.exit_code == 0, "stats": stats, "files": [r.to_json() for r in items]}
 
 
 def render_json(results: CheckResult | Sequence[CheckResult] | Sequence[Finding]) -> str:

@@ -57,13 +57,19 @@ def check_file(path: str, previous: Report | None,
     ``resolve`` picks last year's report per file (``--previous`` given a folder).
     Shared by the command line and ``giar-xl serve``.
     """
-    shown = readable_path(path)  # a GBK name from a Windows zip is shown decoded
     try:
         report = read_report(path)
     except GiarError as e:
-        return CheckResult(shown, error=_reason(e))
+        return CheckResult(readable_path(path), error=_reason(e))
     if resolve is not None:
         previous = resolve(report, path)
+    return check_loaded(report, path, previous, previous_error)
+
+
+def check_loaded(report: Report, path: str | Path, previous: Report | None,
+                 previous_error: str | None = None) -> CheckResult:
+    """The result for a report already read (the county's per-file work reads it first)."""
+    shown = readable_path(path)  # a GBK name from a Windows zip is shown decoded
     return CheckResult(shown, check(report, previous, previous_error=previous_error))
 
 
@@ -86,20 +92,34 @@ def _with_progress(files: list[str]) -> Iterable[str]:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
 @click.option("--annotate", "annotate_path", type=click.Path(dir_okay=False),
               help="另存一份副本：加一张“校验结果”工作表，有问题的单元格涂色；原文件不变，WPS 用户适用")
+@click.option("--units", "units_file", type=click.Path(dir_okay=False),
+              help="县级：单位名单（CSV 或 .xlsx）。逐个单位列出已交、未交、有错误、冲突等，"
+                   "按下发记录、文件名、封面机关名称认定每个文件是哪个单位的")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False),
+              help="县级：对应表（CSV 或 .xlsx，列：文件、单位、处理、说明），写明线索不一致的文件"
+                   "是哪个单位的；须同时给 --units")
+@click.option("--year", type=click.IntRange(2021, 2100),
+              help="县级：本次的报告年度（默认取多数文件的年度）；其他年度的文件列为年度不符")
+@click.option("--annotate-dir", "annotate_dir", type=click.Path(file_okay=False),
+              help="县级：为每个要退回的单位写带校验结果的副本和退回意见（Word），"
+                   "并写一份催报退回清单（.xlsx）到这个文件夹")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
 @click.pass_context
 def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | None, fmt: str,
-            output: str | None, annotate_path: str | None, force: bool) -> None:
+            output: str | None, annotate_path: str | None, units_file: str | None,
+            mapping_file: str | None, year: int | None, annotate_dir: str | None, force: bool) -> None:
     """校验填好的工作簿（.xlsx/.xlsm）或报告数据（.json），一次列出全部问题。
 
     给文件夹时逐个校验其中的文件（Excel 临时文件、Thumbs.db 等自动跳过）。
+    县里给 --units 时，另按单位名单逐个单位列出报送情况；--annotate-dir 写出退回材料。
 
-    退出码：0 没有错误；1 有“错误”级问题；2 用法错误或文件无法读取。
+    退出码：0 没有错误；1 有“错误”级问题（给 --units 时，或有单位未交、冲突等）；
+    2 用法错误或文件无法读取。
 
     \b
     示例：
       giar-xl validate 报告.xlsx --previous 上年报告.xlsx
-      giar-xl validate 回收/ --previous 上年/
+      giar-xl validate 回收/ --units 单位名单.csv --annotate-dir 退回/
     """
     if output:
         check_writable(output, force)  # before a long batch, not after it
@@ -117,8 +137,19 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         from ..annotate import check_target
 
         check_target(paths[0], annotate_path, force)
-    results = [check_file(f, previous, resolve, previous_error) for f in _with_progress(paths)]
-    text = render_json(results) if fmt == "json" else render_text(results)
+    if units_file or mapping_file or annotate_dir:
+        from ..county.batch import validate_units
+
+        batch = validate_units([Path(f) for f in paths], sources=files, units_file=units_file,
+                               mapping_file=mapping_file,
+                               year=year, previous=previous, resolver=resolve,
+                               previous_error=previous_error, annotate_dir=annotate_dir, force=force)
+        results = batch.results
+        text = batch.json() if fmt == "json" else batch.text()
+    else:
+        batch = None
+        results = [check_file(f, previous, resolve, previous_error) for f in _with_progress(paths)]
+        text = render_json(results) if fmt == "json" else render_text(results)
     if output:
         write_text(output, text, force=force)
         click.echo(f"校验结果已写入：{readable_path(output)}", err=True)
@@ -135,4 +166,7 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
 
         annotate(paths[0], results[0].findings, annotate_path, force=force)
         click.echo(f"已另存带校验结果的副本：{readable_path(annotate_path)}", err=True)
-    ctx.exit(summarize(results).exit_code)
+    if batch is not None and annotate_dir:
+        click.echo(f"已写出退回材料 {len(batch.written)} 个文件（退回意见、带校验结果的副本、催报退回清单）："
+                   f"{readable_path(annotate_dir)}", err=True)
+    ctx.exit(batch.exit_code if batch is not None else summarize(results).exit_code)

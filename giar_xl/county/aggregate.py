@@ -1,68 +1,31 @@
-"""County totals of tables 二–四, one file at a time.
+"""County totals of tables 二–四 over the units the per-unit view counts.
 
-Each file is read, checked and added to running sums, then dropped: only the
-sums and one small status row per file are kept, so memory does not grow with
-the number of units. Only input cells are summed; every total of the county
+Each file is read and checked once (``collect.examine``); whose it is, which of a
+unit's files stands for it and whether it counts is the view's business
+(``view.build_view``). Only input cells are summed; every total of the county
 workbook is the template's own formula over the summed inputs, so a sum of
 balanced units is balanced by construction and the county workbook passes the
-checker.
-
-A unit is not summed (and is listed) when its report has 错误 findings (unless
-forced), when it is for another year, or when the same unit was already summed
-from another file (a clerk sending "某镇.xlsx" and "某镇(1).xlsx").
+checker. Units with 错误 are summed only when asked (``include_errors``): that is a
+different thing from overwriting an output (``--force``).
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..checker import check
-from ..checker.narrative import report_year
 from ..errors import GiarError
-from ..inputs import load_report
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import t3_id
-from ..text import readable_path
-from .match import expand_inputs, junk_reason, stem_key
-from .progress import progress
-from .units import Unit, assign_filenames, unit_key
-
-SUMMED = "已汇总"
-SUMMED_OUTSIDE = "已汇总（名单外）"
-FORCED = "有错误，已强制汇总"
-REFUSED = "有错误，未汇总"
-UNREADABLE = "无法读取"
-MISSING = "未交"
-DUPLICATE = "重复提交，未汇总"
-OTHER_YEAR = "年度不符，未汇总"
-IGNORED = "已忽略"
-COUNTED = (SUMMED, SUMMED_OUTSIDE, FORCED)
-# figures shown per unit in the status sheet: the ones a county office eyeballs first
-KEY_FIGURES = (t3_id("R1", "total"), t3_id("R25", "total"), "t4.review.total")
-
-
-@dataclass
-class StatusRow:
-    """One file or one missing unit, as the status sheet lists it."""
-
-    unit: str | None  # the unit's name (from the list, else the report's 机关名称)
-    file: str | None
-    state: str
-    year: int | str | None = None
-    errors: int | None = None
-    warnings: int | None = None
-    note: str = ""
-    figures: dict[str, float | int | None] = field(default_factory=dict)
-    key: str | None = None  # unit key the file was counted under (for duplicates)
-
-    @property
-    def counted(self) -> bool:
-        return self.state in COUNTED
+from .collect import examine_all
+from .identity import UnitIndex
+from .mapping import Mapping
+from .match import expand_inputs, shown_names
+from .units import Unit
+from .view import CountyView, build_view
 
 
 @dataclass
@@ -76,16 +39,19 @@ class Totals:
     previous: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, report: Report) -> None:
+        self.add_values(report.values, report.previous)
+
+    def add_values(self, values: dict[str, object], previous: dict[str, object]) -> None:
         self.units += 1
-        for cid, v in report.previous.items():
+        for cid, v in previous.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
                 self.previous.setdefault(cid, []).append(v)
         for c in DEFAULT_FORMAT.value_cells:
             if not c.is_input:
                 continue
-            v = report.number(c.id)
-            if v is None or not math.isfinite(v):
-                continue  # only a forced unit can get here; its findings say why
+            v = values.get(c.id)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                continue  # only a unit counted with its errors can get here; its findings say why
             if c.kind == "amount":
                 self.amounts.setdefault(c.id, []).append(v)  # one cell: fsum at the end
             else:
@@ -101,6 +67,9 @@ class Totals:
         v = self.counts.get(cid, 0)
         return int(v) if isinstance(v, float) and v.is_integer() else v
 
+    def values(self) -> dict[str, int | float]:
+        return {c.id: self.value(c.id) for c in DEFAULT_FORMAT.value_cells if c.is_input}
+
 
 def _tidy(total: float) -> int | float:
     total = round(total, 6)  # 万元 with ≤ 4 decimals: drop float noise
@@ -109,140 +78,44 @@ def _tidy(total: float) -> int | float:
 
 @dataclass
 class Aggregation:
-    rows: list[StatusRow]
-    year: int | None
+    view: CountyView
     totals: Totals
-    units_file: str | None = None
-    forced: bool = False
+    name: str | None = None  # the county, as the office names it (--name)
+    previous: Report | None = None  # last year's county summary (--previous)
+    previous_source: str | None = None
 
-    def count(self, *states: str) -> int:
-        return sum(1 for r in self.rows if r.state in states)
+    @property
+    def year(self) -> int | None:
+        return self.view.year
+
+    @property
+    def include_errors(self) -> bool:
+        return self.view.include_errors
 
     @property
     def complete(self) -> bool:
-        return all(r.state in (SUMMED, IGNORED) for r in self.rows)
+        return self.view.complete
 
     @property
     def exit_code(self) -> int:
-        # as validate: 2 when a file could not be read, 1 for 错误 or a unit missing from the total
-        if self.count(UNREADABLE):
-            return 2
-        return 0 if self.complete and not any(r.errors for r in self.rows) else 1
+        return self.view.exit_code
 
 
-class UnitIndex:
-    """This year's files to the units list: by 机关名称, then by file name."""
-
-    def __init__(self, units: list[Unit]):
-        self.units = units
-        self.by_key = {unit_key(u.name): u for u in units}
-        names = assign_filenames(units)
-        self.by_stem = {stem_key(names[u.name]): u for u in units}
-        self.by_stem.update({stem_key(u.name): u for u in units})
-
-    def find(self, agency: str | None, path: Path) -> Unit | None:
-        return (self.by_key.get(unit_key(agency)) if agency else None) \
-            or self.by_key.get(stem_key(path)) or self.by_stem.get(stem_key(path))
-
-
-def _first_error(findings: list) -> str:
-    errors = [f for f in findings if f.severity == "错误"]
-    if not errors:
-        return ""
-    f = errors[0]
-    where = " ".join(x for x in (f.sheet, f.cell) if x)
-    more = f"（共 {len(errors)} 处错误）" if len(errors) > 1 else ""
-    return f"{where + '：' if where else ''}{f.message}{more}"
-
-
-def aggregate(sources: list[str | Path], *, units: list[Unit] | None = None,
-              year: int | None = None, force: bool = False,
-              exclude: tuple[Path, ...] = ()) -> Aggregation:
+def aggregate(sources: list[str | Path], *, units: list[Unit] | UnitIndex | None = None,
+              year: int | None = None, include_errors: bool = False,
+              mapping: Mapping | None = None, exclude: tuple[Path, ...] = (),
+              name: str | None = None) -> Aggregation:
     files = expand_inputs(sources, exclude)
-    # newest first: when a unit sent a file twice, the first one met (the latest) counts
-    files.sort(key=lambda f: (-_mtime(f), str(f)))
     if not files:
         raise GiarError("没有找到要汇总的文件。", file=", ".join(str(s) for s in sources))
-    index = UnitIndex(units) if units else None
-    rows: list[StatusRow] = []
-    by_year: dict[int | None, Totals] = {}
-    first_file: dict[tuple[str, int | None], str] = {}
-    with progress(files, "汇总") as bar:
-        for f in bar:
-            rows.append(_one(f, index, force, by_year, first_file))
-    chosen = year if year is not None else _majority_year(rows)
-    for r in rows:
-        if r.counted and report_year(r.year) != chosen:
-            r.note = f"报告年度为 {r.year or '空'}，汇总年度为 {chosen}；" + r.note
-            r.state = OTHER_YEAR
-    if index is not None:
-        returned = {r.key for r in rows if r.key}
-        for u in units or []:
-            if unit_key(u.name) not in returned:
-                rows.append(StatusRow(u.name, None, MISSING, note=f"单位名单第 {u.row} 行"))
-    return Aggregation(rows, chosen, by_year.get(chosen, Totals()), forced=force)
-
-
-def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None, Totals],
-         first_file: dict[tuple[str, int | None], str]) -> StatusRow:
-    junk = junk_reason(f)
-    if junk:
-        return StatusRow(None, readable_path(f), IGNORED, note=junk)
-    try:
-        report = load_report(f)
-    except Exception as e:  # one damaged file must not stop a county's run
-        why = e.message if isinstance(e, GiarError) else "文件已损坏或格式异常，无法读取。"
-        unit = index.find(None, f) if index else None  # so the unit is not also listed as 未交
-        return StatusRow(unit.name if unit else None, readable_path(f), UNREADABLE, note=why,
-                         key=unit_key(unit.name) if unit else None)
-    if isinstance(report.meta.get("aggregate"), dict):
-        return StatusRow(report.agency, readable_path(f), IGNORED, note="这是 giar-xl 生成的汇总工作簿，不重复计入")
-    try:
-        findings = check(report)
-    except Exception as e:  # a checker bug on one odd file is listed, not fatal
-        return StatusRow(report.agency, readable_path(f), UNREADABLE,
-                         note="校验程序处理此文件时出错，未能校验；请把此文件发给技术支持人员。")
-    errors = sum(1 for x in findings if x.severity == "错误")
-    row = StatusRow(report.agency, readable_path(f), SUMMED, year=report.year, errors=errors,
-                    warnings=len(findings) - errors, note=_first_error(findings),
-                    figures={cid: report.number(cid) for cid in KEY_FIGURES})
-    unit = index.find(report.agency, f) if index else None
-    if unit is not None:
-        row.unit, row.key = unit.name, unit_key(unit.name)
-        if unit_key(report.agency) != row.key:
-            row.note = f"封面机关名称为“{report.agency or '空'}”，按文件名对应；" + row.note
-    else:
-        row.key = unit_key(report.agency) or stem_key(f)
-        if index is not None:
-            row.state = SUMMED_OUTSIDE
-    y = report_year(report.year)
-    if (row.key, y) in first_file:
-        row.state, row.note = DUPLICATE, f"与“{first_file[(row.key, y)]}”是同一单位；" + row.note
-        row.key = None  # the first file stands for the unit
-        return row
-    # the newest file stands for the unit even when it is refused: an older clean copy
-    # is what the unit replaced, not a fallback to sum instead
-    first_file[(row.key, y)] = readable_path(f.name)
-    if errors and not force:
-        row.state = REFUSED
-        return row
-    if errors:
-        row.state = FORCED
-    by_year.setdefault(y, Totals()).add(report)
-    return row
-
-
-def _mtime(f: Path) -> float:
-    try:
-        return f.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-def _majority_year(rows: list[StatusRow]) -> int | None:
-    years = Counter(report_year(r.year) for r in rows if r.counted)
-    years.pop(None, None)
-    return years.most_common(1)[0][0] if years else None
+    index = units if isinstance(units, UnitIndex) or units is None else \
+        UnitIndex(units, extra_prefixes=(name,) if name else ())
+    facts = examine_all(files, label="汇总", names=shown_names(sources, files))
+    view = build_view(facts, index=index, mapping=mapping, year=year, include_errors=include_errors)
+    totals = Totals()
+    for u in view.counted:
+        totals.add_values(u.facts.values, u.facts.previous)
+    return Aggregation(view, totals, name)
 
 
 # ------------------------------------------------------------------ county report
@@ -250,11 +123,18 @@ def county_report(agg: Aggregation, name: str | None = None) -> Report:
     """The summed tables as a Report: inputs summed, totals left to the template's formulas."""
     spec = DEFAULT_FORMAT
     n = agg.totals.units
+    name = name or agg.name
     report = Report.empty(spec, agency=f"{name or '全部单位'}（{n} 个单位汇总）", year=agg.year)
-    report.values = {c.id: agg.totals.value(c.id) for c in spec.value_cells if c.is_input}
+    report.values = agg.totals.values()
     report.texts.update(_summary_texts(agg.totals, n))
-    report.previous = agg.totals.previous_totals()
-    report.meta = {"aggregate": {"units": n, "files": len(agg.rows), "forced": agg.forced,
+    if agg.previous is not None:
+        # last year's county summary: the county's own continuity (上年结转, 现行有效件数)
+        report.previous = {c.id: v for c in spec.value_cells
+                           if (v := agg.previous.number(c.id)) is not None}
+    else:
+        report.previous = agg.totals.previous_totals()
+    report.meta = {"aggregate": {"units": n, "files": len(agg.view.files),
+                                 "include_errors": agg.include_errors,
                                  "incomplete": not agg.complete, "generator": f"giar-xl {__version__}"}}
     return report
 

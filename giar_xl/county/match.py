@@ -28,17 +28,17 @@ from .units import unit_key
 REPORT_SUFFIXES = (".xlsx", ".xlsm", ".json")
 # words clerks add to a file name that do not name the unit
 _STEM_NOISE = re.compile(
-    r"(?:19|20)\d{2}\s*年?度?|政府信息公开工作年度报告|政府信息公开|年度报告|年报|工作簿|"
-    r"[（(]\s*\d+\s*[)）]|[-_ ]*副本|最终版|最新版|终稿|定稿|修改版|修订版|报送版|填报|v\d+",
+    r"(?:19|20)\d{2}\s*(?:年度报告|年报|年度|年)?|政府信息公开工作年度报告|政府信息公开|年度报告|年报|工作簿|"
+    r"[（(]\s*\d+\s*[)）]|[-_ ]*副本|最终版|最新版|终稿|定稿|修改版|修订版|报送版|填报|v\d+|"
+    r"[-_ ]*(?:校验|标注|修改后|已修改|更正|重报|上报)",
     re.IGNORECASE)
 
 
 def stem_key(path: str | Path) -> str:
     """A file name reduced to the unit it names: "2025年某镇年报（1）.xlsx" → "某镇"."""
     stem = Path(path).name
-    for suffix in REPORT_SUFFIXES:
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
+    # any extension: an unreadable "太山乡.xls" still names its unit
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
     key = unit_key(_STEM_NOISE.sub("", unit_key(stem)))
     return key.strip("-_—.·、 ")
 
@@ -90,6 +90,23 @@ def expand_inputs(sources: Iterable[str | Path], exclude: Iterable[Path] = ()) -
                 continue
             seen.add(r)
             out.append(f)
+    return out
+
+
+def shown_names(sources: Iterable[str | Path], files: list[Path]) -> dict[Path, str]:
+    """How each file is named in a county's tables: under a folder given, its path inside that
+    folder ("乡镇/城关镇.xlsx"); a file given by itself, as it was given."""
+    folders = [Path(s) for s in sources if Path(s).is_dir()]
+    out: dict[Path, str] = {}
+    for f in files:
+        for folder in folders:
+            try:
+                out[f] = readable_path(f.relative_to(folder))
+                break
+            except ValueError:
+                continue
+        else:
+            out[f] = readable_path(f)
     return out
 
 
@@ -213,6 +230,15 @@ class PreviousIndex:
 
 
 
+@dataclass(frozen=True)
+class LastYear:
+    """Which of last year's files a report was matched with (plain data: it crosses processes)."""
+
+    file: str | None
+    how: str | None
+    problem: str | None
+
+
 class PreviousResolver:
     """For ``validate DIR --previous LAST_DIR``: last year's report for each file checked.
 
@@ -226,21 +252,41 @@ class PreviousResolver:
         self.unmatched: list[tuple[str, str]] = []  # (this file, why)
 
     def __call__(self, report: Report, path: str | Path) -> Report | None:
+        last, found = self.lookup(report, path)
+        self.record(path, found)
+        return last
+
+    def lookup(self, report: Report, path: str | Path,
+               unit: tuple[str, str | None] | None = None) -> tuple[Report | None, LastYear]:
+        """Last year's report for this file, and how it was found (or why not), without recording it.
+
+        ``unit``: (name, former name) of the listed unit the file was found to be (``--units``):
+        tried when the report's own names find nothing ("交通运输局" typed on the cover).
+        """
         # distribute records which of last year's reports it carried over from: follow it,
         # so a body renamed since last year is still matched
         alias = report.meta.get("previous_agency") if isinstance(report.meta, dict) else None
         m = self.index.find(report.agency, path, alias=alias if isinstance(alias, str) else None,
                             alias_how="分发时记录的上年名称")
+        if m.entry is None and unit is not None:
+            listed = self.index.find(unit[0], None, alias=unit[1], alias_how="单位名单的上年名称")
+            if listed.entry is not None:
+                m = Match(listed.entry, "单位名单" if listed.how == "机关名称" else listed.how)
         if m.entry is None:
-            self.unmatched.append((readable_path(path), m.problem or ""))
-            return None
+            return None, LastYear(None, None, m.problem or "")
         try:
             last = self.index.load(m.entry)
         except GiarError as e:
-            self.unmatched.append((readable_path(path), f"上年报告“{readable_path(m.entry.path.name)}”无法读取：{e.message}"))
-            return None
-        self.matched.append((readable_path(path), m.entry.path, m.how or ""))
-        return last
+            return None, LastYear(None, None,
+                                  f"上年报告“{readable_path(m.entry.path.name)}”无法读取：{e.message}")
+        return last, LastYear(str(m.entry.path), m.how or "", None)
+
+    def record(self, path: str | Path, found: LastYear) -> None:
+        """Remember one file's match for the summary (in the main process, whoever looked it up)."""
+        if found.file is None:
+            self.unmatched.append((readable_path(path), found.problem or ""))
+        else:
+            self.matched.append((readable_path(path), Path(found.file), found.how or ""))
 
     def summary_lines(self) -> list[str]:
         lines = [f"上年报告：已对应 {len(self.matched)} 个文件，未能对应 {len(self.unmatched)} 个。"]

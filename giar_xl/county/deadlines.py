@@ -1,0 +1,80 @@
+"""When each unit's report must be published: 《政府信息公开条例》第四十九条, as data.
+
+第四十九条第一款: 县级以上人民政府部门应当在每年 1 月 31 日前向本级政府信息公开工作主管
+部门提交本行政机关上一年度政府信息公开工作年度报告并向社会公布。
+第二款: 县级以上地方人民政府的政府信息公开工作主管部门应当在每年 3 月 31 日前向社会公布
+本级政府上一年度政府信息公开工作年度报告。
+
+Townships and 街道 are not named by the article; they report to the county, which
+must publish its own report by 31 March, and counties set them the departments' date.
+So in a county's list only the county government's own report has until 31 March.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..text import parse_date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    who: str  # in words, for the summary
+    month: int
+    day: int
+    basis: str
+
+    def date_for(self, report_year: int) -> dt.date:
+        return dt.date(report_year + 1, self.month, self.day)
+
+    @property
+    def label(self) -> str:
+        return f"次年{self.month}月{self.day}日"
+
+
+DEPARTMENTS = Deadline("县级人民政府部门、乡镇人民政府、街道办事处", 1, 31,
+                       "《政府信息公开条例》第四十九条第一款（部门）；乡镇、街道按县里规定同期报送")
+GOVERNMENT = Deadline("县级人民政府（本级政府的年度报告）", 3, 31,
+                      "《政府信息公开条例》第四十九条第二款")
+DEADLINES = (DEPARTMENTS, GOVERNMENT)
+# 单位类型 words in a units list that mean the county government's own report
+GOVERNMENT_KINDS = ("县政府", "县人民政府", "区政府", "区人民政府", "市政府", "市人民政府", "本级政府",
+                    "旗政府", "旗人民政府")
+
+ON_TIME, LATE, NOT_GIVEN, UNCLEAR, NOT_DUE = "按期发布", "逾期发布", "未填发布日期", "发布日期无法识别", "—"
+
+
+def deadline_for(kind: str | None, government_itself: bool = False) -> Deadline:
+    """The rule for one unit: by its 单位类型, or because it is the county government itself."""
+    if government_itself or (kind or "").strip() in GOVERNMENT_KINDS:
+        return GOVERNMENT
+    return DEPARTMENTS
+
+
+@dataclass(frozen=True)
+class Publication:
+    state: str  # ON_TIME, LATE, NOT_GIVEN, UNCLEAR, or NOT_DUE (no report to judge)
+    deadline: Deadline
+    published: dt.date | None = None
+    days_late: int = 0
+
+    @property
+    def text(self) -> str:
+        if self.state == LATE:
+            return f"逾期 {self.days_late} 天"
+        return self.state
+
+
+def publication(published: object, report_year: int | None, deadline: Deadline) -> Publication:
+    if report_year is None:
+        return Publication(NOT_DUE, deadline)
+    if published is None or (isinstance(published, str) and not published.strip()):
+        return Publication(NOT_GIVEN, deadline)
+    when = parse_date(published)
+    if when is None:
+        return Publication(UNCLEAR, deadline)
+    due = deadline.date_for(report_year)
+    if when > due:
+        return Publication(LATE, deadline, when, (when - due).days)
+    return Publication(ON_TIME, deadline, when)

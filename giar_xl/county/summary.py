@@ -1,0 +1,186 @@
+"""What the office hands to its leadership: one model, shown by the workbook and the page.
+
+Built once from an ``Aggregation``: the cover facts (county, year, units counted, date),
+who is left out of the totals and why, each unit's key figures and indicators with the
+ones outside their thresholds marked, subtotals by 单位类型, the change from last year,
+and each unit's publication date against its statutory deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from ..checker.narrative import report_year
+from ..report import Report
+from .aggregate import Aggregation
+from .deadlines import DEADLINES, NOT_DUE, Deadline, Publication, deadline_for, publication
+from .indicators import (INDICATORS, KEY_FIGURES, NEW, VOLUME_CHANGE, Number, figure, figures_sum,
+                         key_figures)
+from .status import HAS_ERRORS, MISSING
+from .view import UnitRow
+
+UNTYPED = "未分类"
+# last year's county figures compared on the summary (with the indicators): (name, cell ids summed)
+YEAR_ON_YEAR = KEY_FIGURES + (
+    ("规章制发", ("t2.regulation.issued",)),
+    ("规范性文件制发", ("t2.normative.issued",)),
+    ("行政许可决定", ("t2.licensing.decisions",)),
+    ("行政处罚决定", ("t2.penalty.decisions",)),
+)
+
+
+@dataclass
+class UnitLine:
+    row: UnitRow
+    values: dict[str, Number] | None  # the unit's input figures (None: no readable report)
+    rates: dict[str, Fraction | None] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)  # indicator key → outside its threshold
+    last_new: Number | None = None  # last year's 依申请总量, carried in the workbook
+    publication: Publication | None = None
+
+    @property
+    def figures(self) -> list[Number] | None:
+        return key_figures(self.values) if self.values is not None else None
+
+    @property
+    def new(self) -> Number | None:
+        return figure(self.values, NEW) if self.values is not None else None
+
+    @property
+    def flagged(self) -> bool:
+        return any(self.flags.values())
+
+
+@dataclass
+class Group:
+    """A 单位类型's subtotal over its counted units."""
+
+    kind: str
+    listed: int
+    counted: int
+    values: dict[str, Number]
+    rates: dict[str, Fraction | None] = field(default_factory=dict)
+
+    @property
+    def figures(self) -> list[Number]:
+        return key_figures(self.values)
+
+
+@dataclass
+class YearRow:
+    name: str
+    now: Number | Fraction | None
+    last: Number | Fraction | None
+    rate: bool = False  # a rate, not a count
+
+
+@dataclass
+class Summary:
+    name: str  # the county
+    year: int | None
+    generated: dt.date
+    listed: int
+    counted: int
+    lines: list[UnitLine]
+    groups: list[Group]
+    county: dict[str, Number]  # the county's summed inputs
+    county_rates: dict[str, Fraction | None]
+    year_rows: list[YearRow]  # empty without last year's summary
+    previous_source: str | None
+    include_errors: bool
+    deadlines: tuple[Deadline, ...] = DEADLINES
+
+    @property
+    def left_out(self) -> list[UnitLine]:
+        return [u for u in self.lines if not u.row.counted]
+
+    @property
+    def flagged(self) -> list[UnitLine]:
+        return [u for u in self.lines if u.row.counted and u.flagged]
+
+    def why_left_out(self, u: UnitLine) -> str:
+        """The status and its reason in one line (the summary's list of units left out)."""
+        head = "有错误，未计入（确需计入可加 --include-errors）" if u.row.status == HAS_ERRORS else u.row.status
+        return f"{head}：{u.row.reason}" if u.row.reason else head
+
+
+def _rates(values: dict[str, Number]) -> dict[str, Fraction | None]:
+    return {i.key: i.value(values) for i in INDICATORS}
+
+
+def summarise(agg: Aggregation, *, today: dt.date | None = None) -> Summary:
+    view = agg.view
+    lines: list[UnitLine] = []
+    for row in view.ordered():
+        f = row.facts
+        usable = f is not None and f.readable and row.status != MISSING
+        values = f.values if usable else None
+        line = UnitLine(row, values)
+        if values is not None:
+            line.rates = _rates(values)
+            line.flags = {i.key: i.outside(values) for i in INDICATORS}
+            line.last_new = _last_year_new(f.previous)
+            line.flags[VOLUME_CHANGE.key] = VOLUME_CHANGE.outside(line.new, line.last_new)
+        deadline = deadline_for(row.kind, _is_county_government(row))
+        line.publication = (publication(f.published, report_year(f.year), deadline)
+                            if usable else Publication(NOT_DUE, deadline))
+        lines.append(line)
+    groups: dict[str, Group] = {}
+    for line in lines:
+        if not line.row.listed and view.listed:
+            continue
+        kind = line.row.kind or UNTYPED
+        g = groups.setdefault(kind, Group(kind, 0, 0, {}))
+        g.listed += 1
+        if line.row.counted and line.values is not None:
+            g.counted += 1
+            for cid, v in line.values.items():
+                g.values[cid] = g.values.get(cid, 0) + v
+    for g in groups.values():
+        g.rates = _rates(g.values)
+    order = {u.unit.kind: u.unit.row for u in view.units if u.unit is not None and u.unit.kind}
+    county = agg.totals.values()
+    return Summary(
+        name=agg.name or "全县", year=agg.year, generated=today or dt.date.today(),
+        listed=sum(1 for u in view.units if u.listed) if view.listed else len(view.units),
+        counted=agg.totals.units, lines=lines,
+        groups=sorted(groups.values(), key=lambda g: (g.kind == UNTYPED, order.get(g.kind, 0), g.kind)),
+        county=county, county_rates=_rates(county),
+        year_rows=_year_rows(county, agg.previous), previous_source=agg.previous_source,
+        include_errors=agg.include_errors)
+
+
+_COUNTY_GOVERNMENT = re.compile(r"^.+?(?:自治县|自治旗|县|区|市|旗)人民政府$")
+
+
+def _is_county_government(row: UnitRow) -> bool:
+    """The county government's own report: "某某县人民政府" (not a township's 人民政府)."""
+    return row.unit is not None and bool(_COUNTY_GOVERNMENT.match(re.sub(r"\s+", "", row.name)))
+
+
+def _last_year_new(previous: dict[str, Number]) -> Number | None:
+    """Last year's 依申请总量 from the figures distribute carried into the workbook."""
+    if NEW in previous:
+        return previous[NEW]
+    if any(k.startswith("t3.new.") for k in previous):
+        return figure(previous, NEW)
+    return None
+
+
+def _year_rows(county: dict[str, Number], previous: Report | None) -> list[YearRow]:
+    """The county this year beside last year's summary, figure by figure."""
+    if previous is None:
+        return []
+    from ..spec import DEFAULT_FORMAT
+
+    last = {c.id: v for c in DEFAULT_FORMAT.value_cells
+            if c.is_input and (v := previous.number(c.id)) is not None}
+    if not last:
+        return []
+    rows = [YearRow(name, figures_sum(county, ids), figures_sum(last, ids)) for name, ids in YEAR_ON_YEAR]
+    for ind in INDICATORS:
+        rows.append(YearRow(ind.name, ind.value(county), ind.value(last), rate=True))
+    return rows
