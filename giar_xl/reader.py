@@ -26,10 +26,13 @@ from .text import normalise_label
 
 # a defined name's reference: 'Sheet name'!$D$6 (quotes doubled inside the name)
 NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+# rows of the binding sheet the reader uses: format id B1, version B2, meta B4, last year's
+# figures B5; the binding table below them (a thousand cells) is not read
+BINDING_HEAD_ROWS = 5
 
 
 def read_workbook(path: str | Path) -> Report:
-    return report_from_data(xlsx.load(Path(path)))
+    return report_from_data(xlsx.load(Path(path), head_rows={BINDING_SHEET: BINDING_HEAD_ROWS}))
 
 
 def report_from_data(data: xlsx.WorkbookData) -> Report:
