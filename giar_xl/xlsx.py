@@ -345,7 +345,7 @@ def _read_streaming(data: bytes, part: str, z: _Zip, sheet: SheetData, strings: 
     _read_cells(cells(), z, sheet, strings, dates)
 
 
-HEAD_CHUNK = 16 * 1024
+HEAD_CHUNK = 2048  # bytes fed first; doubled each time the head goes on (long meta JSON)
 
 
 def _read_head(data: bytes, z: _Zip, sheet: SheetData, strings: _Strings, dates: set[int],
@@ -354,8 +354,10 @@ def _read_head(data: bytes, z: _Zip, sheet: SheetData, strings: _Strings, dates:
     parser = etree.XMLPullParser(events=("end",), tag=_C, resolve_entities=False, no_network=True,
                                  load_dtd=False, huge_tree=False, remove_comments=True)
     shared: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(data), HEAD_CHUNK):
-        parser.feed(data[start:start + HEAD_CHUNK])
+    start, size = 0, HEAD_CHUNK
+    while start < len(data):
+        parser.feed(data[start:start + size])
+        start, size = start + size, size * 2
         for _, el in parser.read_events():
             m = _ROW_OF.match(el.get("r") or "")
             if m is not None and int(m.group(1)) > head:

@@ -102,6 +102,7 @@ class CheckContext:
         self._claimed: dict[str, Number | None] = {}
         self._states: dict[str, str] = {}
         self._balance: list[Any] | None = None
+        self._checked_values: list[ValueCell] | None = None
         # (sheet, address) → id of every cell the reader located
         self.by_place: dict[tuple[str, str], str] = {(r.sheet, r.address): rid
                                                      for rid, r in self.report.cells.items()}
@@ -244,6 +245,12 @@ class CheckContext:
             out = None
         self._claimed[cid] = out
         return out
+
+    def checked_values(self) -> list[ValueCell]:
+        """The value cells ``is_checked_value`` admits, in spec order (decided once per check)."""
+        if self._checked_values is None:
+            self._checked_values = [vc for vc in self.spec.value_cells if self.is_checked_value(vc)]
+        return self._checked_values
 
     def is_checked_value(self, vc: ValueCell) -> bool:
         """Whether the cell's content is the clerk's own entry (inputs, and totals in plain

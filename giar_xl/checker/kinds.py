@@ -286,9 +286,7 @@ def value_problem(raw: Any, vc: Any, test: str, params: dict[str, Any], is_date:
 @kind("cell_value")
 def cell_value(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     test = rule.params["test"]
-    for vc in ctx.spec.value_cells:
-        if not ctx.is_checked_value(vc):
-            continue  # a template formula, or a total the formula rules already report
+    for vc in ctx.checked_values():  # not a template formula, nor a total the formula rules report
         raw = ctx.report.values.get(vc.id)
         rec = ctx.report.cells.get(vc.id)
         is_date = rec is not None and rec.is_date

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
 
-from .findings import CheckResult, Finding, summarize
+from .findings import CheckResult, Finding, Summary, summarize
 
 NO_PLACE = "（整个文件）"
 
@@ -59,15 +61,37 @@ def render_file(r: CheckResult) -> list[str]:
 
 
 def render_text(results: CheckResult | Sequence[CheckResult] | Sequence[Finding]) -> str:
-    items = _as_results(results)
-    lines: list[str] = []
-    for i, r in enumerate(items):
-        if i:
-            lines.append("")
-        lines.extend(render_file(r))
-    if len(items) > 1:
-        lines.extend(["", *summary_table(items)])
-    return "\n".join(lines) + "\n"
+    pieces: list[str] = []
+    write_text(_as_results(results), pieces.append)
+    return "".join(pieces)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One file as the summary table and the totals count it (its findings already written)."""
+
+    file: str
+    readable: bool
+    errors: int
+    warnings: int
+
+    @classmethod
+    def of(cls, r: CheckResult) -> Tally:
+        return cls(r.file, r.readable, r.errors, r.warnings)
+
+
+def write_text(results: Iterable[CheckResult], write: Callable[[str], Any]) -> Summary:
+    """``render_text``, written file by file as results arrive, the summary table at the end
+    (one line per file); returns the totals."""
+    tallies: list[Tally] = []
+    for r in results:
+        write(("\n" if tallies else "") + "\n".join(render_file(r)) + "\n")
+        tallies.append(Tally.of(r))
+    if not tallies:
+        write("\n")
+    if len(tallies) > 1:
+        write("\n" + "\n".join(summary_table(tallies)) + "\n")
+    return summarize(tallies)  # type: ignore[arg-type]
 
 
 def summary_table(items: list[CheckResult]) -> list[str]:
@@ -93,12 +117,43 @@ def total_line(items: list[CheckResult]) -> str:
 def results_json(results: CheckResult | Sequence[CheckResult] | Sequence[Finding]
                  ) -> dict[str, Any]:
     items = _as_results(results)
-    s = summarize(items)
+    return _document(summarize(items), [r.to_json() for r in items])
+
+
+def _document(s: Summary, files: list[Any]) -> dict[str, Any]:
     return {"valid": s.exit_code == 0,
             "stats": {"files": s.files, "unreadable": s.unreadable, "errors": s.errors,
                       "warnings": s.warnings},
-            "files": [r.to_json() for r in items]}
+            "files": files}
 
 
 def render_json(results: CheckResult | Sequence[CheckResult] | Sequence[Finding]) -> str:
-    return json.dumps(results_json(results), ensure_ascii=False, indent=2) + "\n"
+    pieces: list[str] = []
+    write_json(_as_results(results), pieces.append, io.StringIO())
+    return "".join(pieces)
+
+
+_MARK = "\x00files"
+
+
+def write_json(results: Iterable[CheckResult], write: Callable[[str], Any], spool: IO[str]) -> Summary:
+    """``render_json``, file by file: the totals come first in the document, so each file's
+    object goes to ``spool`` (a temporary file for a batch) as it arrives, and the document
+    is written around it at the end. Same bytes as ``json.dumps(results_json(…), indent=2)``."""
+    tallies: list[Tally] = []
+    for r in results:
+        block = json.dumps(r.to_json(), ensure_ascii=False, indent=2)
+        spool.write((",\n" if tallies else "") + "\n".join("    " + line for line in block.split("\n")))
+        tallies.append(Tally.of(r))
+    s = summarize(tallies)  # type: ignore[arg-type]
+    text = json.dumps(_document(s, [_MARK] if tallies else []), ensure_ascii=False, indent=2) + "\n"
+    if not tallies:
+        write(text)
+        return s
+    head, tail = text.split(f"    {json.dumps(_MARK)}")
+    write(head)
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        write(chunk)
+    write(tail)
+    return s

@@ -29,9 +29,11 @@ SHOWN = 30
 @click.option("--name", help="汇总单位名称，写在封面，如“某某县”")
 @click.option("--force", is_flag=True,
               help="有“错误”的单位也计入汇总（并在报送情况中列出）；并覆盖已存在的输出文件")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256),
+              help="同时读取和校验的进程数（默认为本机处理器核数；文件少时在本进程中处理）")
 @click.pass_context
 def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None, output: str,
-            year: int | None, name: str | None, force: bool) -> None:
+            year: int | None, name: str | None, force: bool, jobs: int | None) -> None:
     """汇总各单位工作簿（或报告 JSON）的表二至表四，生成标准格式的汇总工作簿。
 
     汇总工作簿另含“汇总情况”工作表（各单位的文件、错误数、提示数、已交/未交），
@@ -52,7 +54,7 @@ def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None
         check_writable(p, force)
     units = read_units(units_file) if units_file else None
     exclude = (out, html) + ((Path(units_file),) if units_file else ())
-    agg = aggregate(list(sources), units=units, year=year, force=force, exclude=exclude)
+    agg = aggregate(list(sources), units=units, year=year, force=force, exclude=exclude, jobs=jobs)
     report = county_report(agg, name)
     write_bytes(out, county_workbook(report, agg), force=force)
     write_text(html, overview_html(report, agg), force=force)

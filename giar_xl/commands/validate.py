@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import sys
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
-from ..checker import check, render_json, render_text, summarize
+from ..batch import WorkerDied, map_files
+from ..checker import check
 from ..checker.findings import CheckResult
+from ..checker.render import write_json, write_text
 from ..county.match import PreviousResolver, expand_inputs, junk_reason
 from ..errors import GiarError, UnreadableInput
-from ..fileio import check_writable, write_text
+from ..fileio import atomic_path, check_writable
 from ..inputs import load_report
 from ..report import Report
 from ..text import readable_path
@@ -67,13 +73,39 @@ def check_file(path: str, previous: Report | None,
     return CheckResult(shown, check(report, previous, previous_error=previous_error))
 
 
-def _with_progress(files: list[str]) -> Iterable[str]:
-    if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
-        with click.progressbar(files, label="正在校验", file=sys.stderr,
-                               item_show_func=lambda f: f or "") as bar:
+class FileCheck:
+    """``check_file`` with this run's last-year settings, sent once to each worker process.
+
+    With ``--previous DIR`` each call matches on a copy of the resolver and hands back
+    what it matched (or why not), for the summary the parent prints.
+    """
+
+    def __init__(self, previous: Report | None, resolve: PreviousResolver | None,
+                 previous_error: str | None):
+        self.previous, self.resolve, self.previous_error = previous, resolve, previous_error
+
+    def __call__(self, path: str) -> tuple[CheckResult, tuple[list, list] | None]:
+        if self.resolve is None:
+            return check_file(path, self.previous, None, self.previous_error), None
+        resolve = copy.copy(self.resolve)  # shares last year's index; its own match lists
+        resolve.matched, resolve.unmatched = [], []
+        return check_file(path, self.previous, resolve, self.previous_error), \
+            (resolve.matched, resolve.unmatched)
+
+
+def _check_failed(path: str, e: BaseException) -> tuple[CheckResult, None]:
+    """A file whose check raised (a checker bug on an odd file) or whose worker died."""
+    why = str(e) if isinstance(e, WorkerDied) else f"校验时出错（{type(e).__name__}: {e}）"
+    return CheckResult(readable_path(path), error=why), None
+
+
+def _with_progress(results: Iterator[Any], total: int) -> Iterator[Any]:
+    if total >= PROGRESS_FROM and sys.stderr.isatty():
+        with click.progressbar(results, length=total, label="正在校验", file=sys.stderr,
+                               item_show_func=lambda r: r[0].file if r else "") as bar:
             yield from bar
     else:
-        yield from files
+        yield from results
 
 
 @click.command("validate")
@@ -87,9 +119,11 @@ def _with_progress(files: list[str]) -> Iterable[str]:
 @click.option("--annotate", "annotate_path", type=click.Path(dir_okay=False),
               help="另存一份副本：加一张“校验结果”工作表，有问题的单元格涂色；原文件不变，WPS 用户适用")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256),
+              help="同时校验的进程数（默认为本机处理器核数；文件少时在本进程中校验）")
 @click.pass_context
 def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | None, fmt: str,
-            output: str | None, annotate_path: str | None, force: bool) -> None:
+            output: str | None, annotate_path: str | None, force: bool, jobs: int | None) -> None:
     """校验填好的工作簿（.xlsx/.xlsm）或报告数据（.json），一次列出全部问题。
 
     给文件夹时逐个校验其中的文件（Excel 临时文件、Thumbs.db 等自动跳过）。
@@ -117,22 +151,42 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         from ..annotate import check_target
 
         check_target(paths[0], annotate_path, force)
-    results = [check_file(f, previous, resolve, previous_error) for f in _with_progress(paths)]
-    text = render_json(results) if fmt == "json" else render_text(results)
+    first: list[CheckResult] = []  # the one file's findings, for --annotate
+
+    def results() -> Iterator[CheckResult]:
+        done = map_files(FileCheck(previous, resolve, previous_error), paths, jobs, on_error=_check_failed)
+        for result, matches in _with_progress(done, len(paths)):
+            if resolve is not None and matches is not None:
+                resolve.matched += matches[0]
+                resolve.unmatched += matches[1]
+            if not first:
+                first.append(result)
+            yield result
+
+    # written as the files are checked; to a file only by a rename at the end (Ctrl-C leaves nothing)
+    with contextlib.ExitStack() as stack:
+        if output:
+            out = stack.enter_context(open(stack.enter_context(atomic_path(output, force)), "w",
+                                           encoding="utf-8", newline="\n"))
+            write: Callable[[str], Any] = out.write
+        else:
+            write = lambda text: click.echo(text, nl=False)  # noqa: E731
+        if fmt == "json":
+            summary = write_json(results(), write, stack.enter_context(tempfile.TemporaryFile(
+                "w+", encoding="utf-8", newline="\n")))
+        else:
+            summary = write_text(results(), write)
     if output:
-        write_text(output, text, force=force)
         click.echo(f"校验结果已写入：{readable_path(output)}", err=True)
-    else:
-        click.echo(text, nl=False)
     if resolve is not None:
         click.echo("\n".join(resolve.summary_lines()), err=True)
     if skipped:
         names = "、".join(readable_path(f.name) for f in skipped[:5])
         more = f" 等 {len(skipped)} 个" if len(skipped) > 5 else ""
         click.echo(f"已跳过不是报告的文件：{names}{more}（系统或 Office 留下的临时文件）。", err=True)
-    if annotate_path and results[0].readable:
+    if annotate_path and first[0].readable:
         from ..annotate import annotate
 
-        annotate(paths[0], results[0].findings, annotate_path, force=force)
+        annotate(paths[0], first[0].findings, annotate_path, force=force)
         click.echo(f"已另存带校验结果的副本：{readable_path(annotate_path)}", err=True)
-    ctx.exit(summarize(results).exit_code)
+    ctx.exit(summary.exit_code)

@@ -1,8 +1,10 @@
 """County totals of tables 二–四, one file at a time.
 
-Each file is read, checked and added to running sums, then dropped: only the
-sums and one small status row per file are kept, so memory does not grow with
-the number of units. Only input cells are summed; every total of the county
+Each file is read and checked in a worker process (``batch.map_files``: every
+core, results in file order), which sends back only its input figures and a few
+counts; the parent adds them to running sums in file order. Only the sums and one
+small status row per file are kept, so memory does not grow with the number of
+units. Only input cells are summed; every total of the county
 workbook is the template's own formula over the summed inputs, so a sum of
 balanced units is balanced by construction and the county workbook passes the
 checker.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..batch import WorkerDied, map_files
 from ..checker import check
 from ..checker.narrative import report_year
 from ..errors import GiarError
@@ -76,14 +79,18 @@ class Totals:
     previous: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, report: Report) -> None:
+        self.add_figures(input_figures(report), report.previous)
+
+    def add_figures(self, inputs: dict[str, int | float | None], previous: dict) -> None:
+        """One unit: its input cells (``input_figures``) and last year's figures it carries."""
         self.units += 1
-        for cid, v in report.previous.items():
+        for cid, v in previous.items():
             if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
                 self.previous.setdefault(cid, []).append(v)
         for c in DEFAULT_FORMAT.value_cells:
             if not c.is_input:
                 continue
-            v = report.number(c.id)
+            v = inputs.get(c.id)
             if v is None or not math.isfinite(v):
                 continue  # only a forced unit can get here; its findings say why
             if c.kind == "amount":
@@ -100,6 +107,11 @@ class Totals:
             return _tidy(math.fsum(self.amounts[cid]))
         v = self.counts.get(cid, 0)
         return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def input_figures(report: Report) -> dict[str, int | float | None]:
+    """The numbers of a report's input cells, as the county sums them."""
+    return {c.id: report.number(c.id) for c in DEFAULT_FORMAT.value_cells if c.is_input}
 
 
 def _tidy(total: float) -> int | float:
@@ -157,7 +169,7 @@ def _first_error(findings: list) -> str:
 
 def aggregate(sources: list[str | Path], *, units: list[Unit] | None = None,
               year: int | None = None, force: bool = False,
-              exclude: tuple[Path, ...] = ()) -> Aggregation:
+              exclude: tuple[Path, ...] = (), jobs: int | None = None) -> Aggregation:
     files = expand_inputs(sources, exclude)
     # newest first: when a unit sent a file twice, the first one met (the latest) counts
     files.sort(key=lambda f: (-_mtime(f), str(f)))
@@ -167,9 +179,18 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | None = None,
     rows: list[StatusRow] = []
     by_year: dict[int | None, Totals] = {}
     first_file: dict[tuple[str, int | None], str] = {}
-    with progress(files, "汇总") as bar:
-        for f in bar:
-            rows.append(_one(f, index, force, by_year, first_file))
+    # read and checked in worker processes, in file order; placed and summed here, in the same order
+    checked = map_files(check_unit, [f for f in files if not junk_reason(f)], jobs, on_error=_unit_failed)
+    try:
+        with progress(files, "汇总") as bar:
+            for f in bar:
+                junk = junk_reason(f)
+                if junk:
+                    rows.append(StatusRow(None, readable_path(f), IGNORED, note=junk))
+                    continue
+                rows.append(_one(f, next(checked), index, force, by_year, first_file))
+    finally:
+        checked.close()  # on Ctrl-C: the workers stop now
     chosen = year if year is not None else _majority_year(rows)
     for r in rows:
         if r.counted and report_year(r.year) != chosen:
@@ -183,38 +204,72 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | None = None,
     return Aggregation(rows, chosen, by_year.get(chosen, Totals()), forced=force)
 
 
-def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None, Totals],
-         first_file: dict[tuple[str, int | None], str]) -> StatusRow:
-    junk = junk_reason(f)
-    if junk:
-        return StatusRow(None, readable_path(f), IGNORED, note=junk)
+@dataclass
+class Checked:
+    """One file as a worker read and checked it: what the county needs, not the report."""
+
+    unreadable: str | None = None  # why the file could not be read
+    check_failed: str | None = None  # why the checker stopped on it
+    agency: str | None = None
+    year: int | str | None = None
+    is_aggregate: bool = False  # a county workbook giar-xl made
+    errors: int = 0
+    warnings: int = 0
+    first_error: str = ""
+    figures: dict[str, float | int | None] = field(default_factory=dict)
+    inputs: dict[str, int | float | None] = field(default_factory=dict)
+    previous: dict = field(default_factory=dict)
+
+
+def check_unit(f: Path) -> Checked:
+    """Read and check one unit's file (runs in a worker process)."""
     try:
         report = load_report(f)
     except Exception as e:  # one damaged file must not stop a county's run
-        why = e.message if isinstance(e, GiarError) else f"文件已损坏或格式异常（{type(e).__name__}）"
-        unit = index.find(None, f) if index else None  # so the unit is not also listed as 未交
-        return StatusRow(unit.name if unit else None, readable_path(f), UNREADABLE, note=why,
-                         key=unit_key(unit.name) if unit else None)
+        return _unit_failed(f, e)
     if isinstance(report.meta.get("aggregate"), dict):
-        return StatusRow(report.agency, readable_path(f), IGNORED, note="这是 giar-xl 生成的汇总工作簿，不重复计入")
+        return Checked(agency=report.agency, is_aggregate=True)
     try:
         findings = check(report)
     except Exception as e:  # a checker bug on one odd file is listed, not fatal
-        return StatusRow(report.agency, readable_path(f), UNREADABLE, note=f"校验时出错（{type(e).__name__}: {e}）")
+        return Checked(agency=report.agency, check_failed=f"校验时出错（{type(e).__name__}: {e}）")
     errors = sum(1 for x in findings if x.severity == "错误")
-    row = StatusRow(report.agency, readable_path(f), SUMMED, year=report.year, errors=errors,
-                    warnings=len(findings) - errors, note=_first_error(findings),
-                    figures={cid: report.number(cid) for cid in KEY_FIGURES})
-    unit = index.find(report.agency, f) if index else None
+    return Checked(agency=report.agency, year=report.year, errors=errors, warnings=len(findings) - errors,
+                   first_error=_first_error(findings),
+                   figures={cid: report.number(cid) for cid in KEY_FIGURES},
+                   inputs=input_figures(report), previous=report.previous)
+
+
+def _unit_failed(f: Path, e: BaseException) -> Checked:
+    if isinstance(e, GiarError):
+        return Checked(unreadable=e.message)
+    if isinstance(e, WorkerDied):
+        return Checked(unreadable=str(e))
+    return Checked(unreadable=f"文件已损坏或格式异常（{type(e).__name__}）")
+
+
+def _one(f: Path, c: Checked, index: UnitIndex | None, force: bool, by_year: dict[int | None, Totals],
+         first_file: dict[tuple[str, int | None], str]) -> StatusRow:
+    if c.unreadable is not None:
+        unit = index.find(None, f) if index else None  # so the unit is not also listed as 未交
+        return StatusRow(unit.name if unit else None, readable_path(f), UNREADABLE, note=c.unreadable,
+                         key=unit_key(unit.name) if unit else None)
+    if c.is_aggregate:
+        return StatusRow(c.agency, readable_path(f), IGNORED, note="这是 giar-xl 生成的汇总工作簿，不重复计入")
+    if c.check_failed is not None:
+        return StatusRow(c.agency, readable_path(f), UNREADABLE, note=c.check_failed)
+    row = StatusRow(c.agency, readable_path(f), SUMMED, year=c.year, errors=c.errors,
+                    warnings=c.warnings, note=c.first_error, figures=c.figures)
+    unit = index.find(c.agency, f) if index else None
     if unit is not None:
         row.unit, row.key = unit.name, unit_key(unit.name)
-        if unit_key(report.agency) != row.key:
-            row.note = f"封面机关名称为“{report.agency or '空'}”，按文件名对应；" + row.note
+        if unit_key(c.agency) != row.key:
+            row.note = f"封面机关名称为“{c.agency or '空'}”，按文件名对应；" + row.note
     else:
-        row.key = unit_key(report.agency) or stem_key(f)
+        row.key = unit_key(c.agency) or stem_key(f)
         if index is not None:
             row.state = SUMMED_OUTSIDE
-    y = report_year(report.year)
+    y = report_year(c.year)
     if (row.key, y) in first_file:
         row.state, row.note = DUPLICATE, f"与“{first_file[(row.key, y)]}”是同一单位；" + row.note
         row.key = None  # the first file stands for the unit
@@ -222,12 +277,12 @@ def _one(f: Path, index: UnitIndex | None, force: bool, by_year: dict[int | None
     # the newest file stands for the unit even when it is refused: an older clean copy
     # is what the unit replaced, not a fallback to sum instead
     first_file[(row.key, y)] = readable_path(f.name)
-    if errors and not force:
+    if c.errors and not force:
         row.state = REFUSED
         return row
-    if errors:
+    if c.errors:
         row.state = FORCED
-    by_year.setdefault(y, Totals()).add(report)
+    by_year.setdefault(y, Totals()).add_figures(c.inputs, c.previous)
     return row
 
 
