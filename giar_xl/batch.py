@@ -14,8 +14,8 @@ What it promises the commands built on it (``validate DIR``, ``aggregate``):
   A worker that dies outright (out of memory, a crash in a C library) breaks the pool:
   the items that were in flight are run again one at a time in a fresh worker, so
   the one that kills it is found and gets an error result, and the rest carry on.
-- Ctrl-C: workers ignore SIGINT (the terminal sends it to the whole process group);
-  the parent stops them, drops what is pending and raises ``KeyboardInterrupt`` for
+- Ctrl-C: workers ignore SIGINT (the terminal sends it to the whole process group),
+  from their start on (see ``_submit``); the parent stops them, drops what is pending and raises ``KeyboardInterrupt`` for
   the command line to end cleanly ("已中止。"). A caller that writes its output file
   atomically (``fileio.atomic_path``) leaves nothing half written.
 
@@ -27,6 +27,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -93,7 +94,9 @@ _ON_ERROR: Callable[[Any, BaseException], Any] | None = None
 def _install(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException], Any] | None) -> None:
     """Worker start: ignore Ctrl-C (the parent decides) and keep the function for every task."""
     global _FUNC, _ON_ERROR
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since start-up is dropped
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _FUNC, _ON_ERROR = func, on_error
 
 
@@ -120,6 +123,22 @@ def _new_pool(jobs: int, func: Callable[[Any], Any],
               on_error: Callable[[Any, BaseException], Any] | None) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_install, initargs=(func, on_error))
+
+
+def _submit(pool: ProcessPoolExecutor, chunk: list[Any]) -> Future:
+    """A task. Workers start on a pool's first tasks; SIGINT is blocked meanwhile, so they
+    start with it blocked (the mask survives exec) and a Ctrl-C the terminal sends to the
+    whole process group waits in them until ``_install`` discards it, instead of breaking
+    into their start-up with a traceback. Here it waits the moment the call takes, then
+    interrupts as usual."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None or threading.current_thread() is not threading.main_thread():
+        return pool.submit(_run_chunk, chunk)  # Windows: no signal masks
+    old = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return pool.submit(_run_chunk, chunk)
+    finally:
+        block(signal.SIG_SETMASK, old)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -149,7 +168,7 @@ def _pooled(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException],
             while next_item < len(items) and len(pending) < window:
                 chunk = items[next_item:next_item + size]
                 next_item += len(chunk)
-                pending.append((chunk, pool.submit(_run_chunk, chunk)))
+                pending.append((chunk, _submit(pool, chunk)))
             chunk, future = pending[0]
             try:
                 results = future.result()
@@ -178,7 +197,7 @@ def _isolate(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException]
     try:
         for item in items:
             try:
-                result = pool.submit(_run_chunk, [item]).result()[0]
+                result = _submit(pool, [item]).result()[0]
             except BrokenProcessPool:
                 _stop(pool)
                 result = _failed(on_error, item, WorkerDied())
