@@ -24,16 +24,16 @@ Few items run in this process (a pool costs a few hundred milliseconds to start)
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:  # imported when a pool starts: one file checks without them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -121,6 +121,9 @@ def _run_chunk(chunk: list[Any]) -> list[Any]:
 # ------------------------------------------------------------------ the pool
 def _new_pool(jobs: int, func: Callable[[Any], Any],
               on_error: Callable[[Any, BaseException], Any] | None) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_install, initargs=(func, on_error))
 
@@ -158,6 +161,8 @@ def _chunk_size(n: int, jobs: int) -> int:
 
 def _pooled(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException], Any] | None,
             items: list[Any], jobs: int) -> Iterator[Any]:
+    from concurrent.futures.process import BrokenProcessPool
+
     size = _chunk_size(len(items), jobs)
     window = jobs * IN_FLIGHT
     pool = _new_pool(jobs, func, on_error)
@@ -193,6 +198,8 @@ def _pooled(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException],
 def _isolate(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException], Any] | None,
              items: list[Any]) -> Iterator[Any]:
     """Run items one at a time in a single worker; the one whose worker dies gets an error."""
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = _new_pool(1, func, on_error)
     try:
         for item in items:

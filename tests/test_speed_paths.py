@@ -138,3 +138,16 @@ def test_whole_numbers_sum_as_integers_and_the_rest_exactly():
     with pytest.raises(FormulaError):
         evaluate(Linear((term("A1", 1), term("A6", 1))), {("s", "A6"): FormulaError("#N/A"),
                                                           ("s", "A1"): 1}.get)
+
+
+def test_whole_numbers_skip_only_tests_they_never_fail():
+    from giar_xl.checker.kinds import _NEVER_ON_WHOLE, value_problem
+    from giar_xl.spec import DEFAULT_FORMAT
+
+    tests = {r.params["test"]: r.params for r in RULES if r.kind == "cell_value"}
+    assert _NEVER_ON_WHOLE < set(tests)
+    for test in _NEVER_ON_WHOLE:
+        for vc in DEFAULT_FORMAT.value_cells:
+            for raw in (0, 1, 7, 12345, 10**9, 2**60):
+                for is_date in (False, True):
+                    assert not value_problem(raw, vc, test, tests[test], is_date), (test, vc.id, raw)

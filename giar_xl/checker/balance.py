@@ -70,8 +70,9 @@ class Model:
     weights: dict[str, Fraction]
     hard: list[Relation]
     soft: list[Relation]
-    # the free cells each cell stands for (an intact total: its inputs, expanded)
-    expansion: dict[str, dict[str, Fraction]]
+    # the free cells each cell stands for (an intact total: its inputs, expanded), with
+    # whole coefficients (every formula of the format adds its terms once)
+    expansion: dict[str, dict[str, int]]
 
 
 def build_model(ctx: Any) -> Model:
@@ -79,9 +80,9 @@ def build_model(ctx: Any) -> Model:
     spec = ctx.spec
     values: dict[str, Fraction] = {}
     weights: dict[str, Fraction] = {}
-    expansion: dict[str, dict[str, Fraction] | None] = {}
+    expansion: dict[str, dict[str, int] | None] = {}
 
-    def expand(cid: str) -> dict[str, Fraction] | None:
+    def expand(cid: str) -> dict[str, int] | None:
         """cell → {free cell: coefficient}; None when its value is unknown."""
         if cid in expansion:
             return expansion[cid]
@@ -93,7 +94,7 @@ def build_model(ctx: Any) -> Model:
             v = ctx.claimed(cid)
             if v is None and ctx.is_blank_or_text(cid):
                 v = 0  # SUM counts it 0; V01–V04 report the cell itself
-            out = None if v is None else {cid: Fraction(1)}
+            out = None if v is None else {cid: 1}
             if out is not None:
                 values[cid], weights[cid] = exact(v) or Fraction(0), INPUT
         elif ctx.formula_state(vc) == "intact":
@@ -104,10 +105,10 @@ def build_model(ctx: Any) -> Model:
                     out = None
                     break
                 for k, c in sub.items():
-                    out[k] = out.get(k, Fraction(0)) + c
+                    out[k] = out.get(k, 0) + c
         else:  # a typed total (in a workbook or in plain data), or an altered formula
             v = ctx.claimed(cid)
-            out = None if v is None else {cid: Fraction(1)}
+            out = None if v is None else {cid: 1}
             if out is not None:
                 typed_over = ctx.formula_state(vc) == "overwritten"
                 values[cid], weights[cid] = exact(v) or Fraction(0), TYPED_OVER if typed_over else TYPED_TOTAL
@@ -148,16 +149,19 @@ def evidence(ctx: Any) -> list[tuple[tuple[str, ...], Any, Fraction]]:
 def _relation(code: str, inst: IdentityInstance | None, signed: list[tuple[str, int]],
               expand: Any, values: dict[str, Fraction], constant: Fraction = Fraction(0)
               ) -> Relation | None:
-    terms: dict[str, Fraction] = {}
+    whole: dict[str, int] = {}  # summed as integers, made exact fractions once
     for cid, sign in signed:
         sub = expand(cid)
         if sub is None:
             return None  # a cell without a number: the value rules report it
         for k, c in sub.items():
-            terms[k] = terms.get(k, Fraction(0)) + sign * c
-    terms = {k: c for k, c in terms.items() if c != 0}
-    residual = constant + sum((c * values[k] for k, c in terms.items()), start=Fraction(0))
-    return Relation(code, inst, terms, constant, residual)
+            whole[k] = whole.get(k, 0) + sign * c
+    whole = {k: c for k, c in whole.items() if c != 0}
+    if all(values[k].denominator == 1 for k in whole):  # counts: the residual in integers
+        residual = constant + sum(c * values[k].numerator for k, c in whole.items())
+    else:
+        residual = constant + sum((c * values[k] for k, c in whole.items()), start=Fraction(0))
+    return Relation(code, inst, {k: Fraction(c) for k, c in whole.items()}, constant, residual)
 
 
 def _solve(model: Model, chosen: tuple[str, ...]) -> dict[str, Fraction] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -172,6 +171,8 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         else:
             write = lambda text: click.echo(text, nl=False)  # noqa: E731
         if fmt == "json":
+            import tempfile
+
             summary = write_json(results(), write, stack.enter_context(tempfile.TemporaryFile(
                 "w+", encoding="utf-8", newline="\n")))
         else:

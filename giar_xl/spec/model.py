@@ -156,7 +156,11 @@ class FormatSpec:
 
     @property
     def value_cells(self) -> tuple[ValueCell, ...]:
-        return tuple(c for t in self.tables for c in t.cells)
+        cells = self.__dict__.get("_vcells")  # computed once: the checker asks for it per rule
+        if cells is None:
+            cells = tuple(c for t in self.tables for c in t.cells)
+            object.__setattr__(self, "_vcells", cells)
+        return cells
 
     @property
     def text_parts(self) -> tuple[TextPart, ...]:
