@@ -14,10 +14,13 @@ What it promises the commands built on it (``validate DIR``, ``aggregate``):
   A worker that dies outright (out of memory, a crash in a C library) breaks the pool:
   the items that were in flight are run again one at a time in a fresh worker, so
   the one that kills it is found and gets an error result, and the rest carry on.
+  When no worker can start at all (an embedding program whose main module a worker
+  cannot import again), the batch goes on in this process.
 - Ctrl-C: workers ignore SIGINT (the terminal sends it to the whole process group),
-  from their start on (see ``_submit``); the parent stops them, drops what is pending and raises ``KeyboardInterrupt`` for
-  the command line to end cleanly ("已中止。"). A caller that writes its output file
-  atomically (``fileio.atomic_path``) leaves nothing half written.
+  from their start on (see ``_submit``); the parent stops them, drops what is pending
+  and raises ``KeyboardInterrupt`` for the command line to end cleanly ("已中止。").
+  A caller that writes its output file atomically (``fileio.atomic_path``) leaves
+  nothing half written.
 
 Few items run in this process (a pool costs a few hundred milliseconds to start).
 """
@@ -25,8 +28,6 @@ Few items run in this process (a pool costs a few hundred milliseconds to start)
 from __future__ import annotations
 
 import os
-import signal
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,8 @@ _ON_ERROR: Callable[[Any, BaseException], Any] | None = None
 
 def _install(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException], Any] | None) -> None:
     """Worker start: ignore Ctrl-C (the parent decides) and keep the function for every task."""
+    import signal
+
     global _FUNC, _ON_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C pending since start-up is dropped
     if hasattr(signal, "pthread_sigmask"):
@@ -128,18 +131,21 @@ def _new_pool(jobs: int, func: Callable[[Any], Any],
                                initializer=_install, initargs=(func, on_error))
 
 
-def _submit(pool: ProcessPoolExecutor, chunk: list[Any]) -> Future:
+def _submit(pool: ProcessPoolExecutor, fn: Callable[..., Any], *args: Any) -> Future:
     """A task. Workers start on a pool's first tasks; SIGINT is blocked meanwhile, so they
     start with it blocked (the mask survives exec) and a Ctrl-C the terminal sends to the
     whole process group waits in them until ``_install`` discards it, instead of breaking
     into their start-up with a traceback. Here it waits the moment the call takes, then
     interrupts as usual."""
+    import signal
+    import threading
+
     block = getattr(signal, "pthread_sigmask", None)
     if block is None or threading.current_thread() is not threading.main_thread():
-        return pool.submit(_run_chunk, chunk)  # Windows: no signal masks
+        return pool.submit(fn, *args)  # Windows: no signal masks
     old = block(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        return pool.submit(_run_chunk, chunk)
+        return pool.submit(fn, *args)
     finally:
         block(signal.SIG_SETMASK, old)
 
@@ -147,12 +153,17 @@ def _submit(pool: ProcessPoolExecutor, chunk: list[Any]) -> Future:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """End the workers now (Ctrl-C, a broken pool, a caller that stopped reading)."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for p in procs:
         if p.is_alive():
             p.terminate()
     for p in procs:
         p.join(5)
+    # the pool's manager thread sees its workers gone and ends: wait for it, or it could still
+    # be closing its wake-up pipe when the interpreter, exiting, wakes it (a traceback)
+    if manager is not None:
+        manager.join(10)
 
 
 def _chunk_size(n: int, jobs: int) -> int:
@@ -173,7 +184,7 @@ def _pooled(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException],
             while next_item < len(items) and len(pending) < window:
                 chunk = items[next_item:next_item + size]
                 next_item += len(chunk)
-                pending.append((chunk, _submit(pool, chunk)))
+                pending.append((chunk, _submit(pool, _run_chunk, chunk)))
             chunk, future = pending[0]
             try:
                 results = future.result()
@@ -182,6 +193,9 @@ def _pooled(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException],
                 suspects = [item for c, _ in pending for item in c]
                 pending.clear()
                 _stop(pool)
+                if not _workers_start(func, on_error):  # not the items: no worker can run here
+                    yield from (_call(func, on_error, item) for item in suspects + items[next_item:])
+                    return
                 yield from _isolate(func, on_error, suspects)
                 pool = _new_pool(jobs, func, on_error)
                 continue
@@ -195,6 +209,28 @@ def _pooled(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException],
     pool.shutdown(wait=True)
 
 
+def _nothing() -> None:
+    return None
+
+
+def _workers_start(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException], Any] | None) -> bool:
+    """Whether a worker can start and answer at all (it cannot when, say, the main module of
+    an embedding program cannot be imported again): else the batch runs in this process."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _new_pool(1, func, on_error)
+    try:
+        _submit(pool, _nothing).result()
+    except BrokenProcessPool:
+        _stop(pool)
+        return False
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    return True
+
+
 def _isolate(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException], Any] | None,
              items: list[Any]) -> Iterator[Any]:
     """Run items one at a time in a single worker; the one whose worker dies gets an error."""
@@ -204,7 +240,7 @@ def _isolate(func: Callable[[Any], Any], on_error: Callable[[Any, BaseException]
     try:
         for item in items:
             try:
-                result = _submit(pool, [item]).result()[0]
+                result = _submit(pool, _run_chunk, [item]).result()[0]
             except BrokenProcessPool:
                 _stop(pool)
                 result = _failed(on_error, item, WorkerDied())

@@ -56,6 +56,8 @@ class FormulaError(Exception):
 
 @dataclass(frozen=True)
 class Term:
+    """coefficient × cell, one term of a ``Linear`` form."""
+
     ref: Ref
     coefficient: Fraction
     strict: bool  # used by + - * / (text is #VALUE!), not inside SUM (text is skipped)

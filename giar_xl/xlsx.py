@@ -49,6 +49,8 @@ DATE_FORMAT_IDS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(r
 
 @dataclass(slots=True)
 class RawCell:
+    """One cell as stored: value, formula text and what the file says about them."""
+
     value: Any = None  # str, int, float, bool, error text, or None
     formula: str | None = None  # with leading "="
     has_value: bool = False  # the file stored a value (<v> or inline string)
@@ -58,6 +60,8 @@ class RawCell:
 
 @dataclass
 class SheetData:
+    """The cells and merged ranges of one sheet."""
+
     name: str
     state: str  # visible, hidden, veryHidden
     cells: dict[str, RawCell] = field(default_factory=dict)
@@ -66,6 +70,8 @@ class SheetData:
 
 @dataclass
 class WorkbookData:
+    """What the reader needs of a workbook: sheets, their order, defined names."""
+
     path: str
     sheets: dict[str, SheetData]
     sheet_order: list[str]

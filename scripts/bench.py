@@ -9,7 +9,8 @@ Figures and their targets:
 3. Batches: ``giar-xl validate DIR`` over 1,000 and 10,000 workbooks (10,000 in < 60 s) and
    ``giar-xl aggregate DIR`` over 1,000 units (< 8 s), whole processes, every core.
 4. Peak memory (RSS) of ``validate DIR`` at 1,000 and at 10,000: the command's own process
-   and its largest worker, each ≤ 1.2× at 10,000 what it is at 1,000.
+   (its VmHWM at exit) and its largest worker (VmHWM sampled while it runs; Linux /proc),
+   each ≤ 1.2× at 10,000 what it is at 1,000.
 5. Other steps (template build, export HTML / DOCX) for reference, without targets.
 
 Baselines, on the same files in the same run:
@@ -22,7 +23,8 @@ Baselines, on the same files in the same run:
 For batches, calamine, openpyxl and LibreOffice are timed on a sample (``--sample``) and scaled
 to N (marked ≈); the floor is timed on all N files.
 
-Single-file figures are medians of ``--repeat`` runs, the baselines interleaved with giar-xl's
+The package is byte-compiled first, as ``pip install`` leaves it. Single-file figures are
+medians of ``--repeat`` runs, the baselines interleaved with giar-xl's
 runs so that a busy machine slows both alike; batch figures are medians of ``--batch-repeat``.
 Ratios are of figures from this run. The workbooks: ``scripts/bench_aggregate.py`` generates
 the units of a county (one book built, copies patched with their own names and figures);
@@ -128,9 +130,10 @@ def process(cmd: list[str]) -> Callable[[], object]:
     return lambda: subprocess.run(cmd, capture_output=True, env=ENV, cwd=ROOT / "scripts")
 
 
-# the command line in a child process that reports its own peak RSS and its largest worker's
+# the command line in a child process that reports its exit code and its own peak RSS
+# (VmHWM: ru_maxrss would carry the benchmark's own peak over the fork)
 WRAPPER = r"""
-import json, resource, sys
+import json, sys
 report = sys.argv[1]
 from giar_xl.cli import main
 code = 0
@@ -139,8 +142,7 @@ try:
 except SystemExit as e:
     code = e.code if isinstance(e.code, int) else 1
 with open(report, "w") as fh:
-    json.dump({"code": code, "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               "workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}, fh)
+    json.dump({"code": code, "hwm_kb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])}, fh)
 """
 
 
@@ -149,18 +151,44 @@ class Run:
     seconds: float
     code: int
     self_mb: float
-    workers_mb: float
+    workers_mb: float  # the largest worker's peak, sampled every POLL seconds while it runs
+
+
+POLL = 0.2
+
+
+def _hwm_of_children(parent: int) -> dict[int, int]:
+    """VmHWM (KiB) of the processes whose parent is ``parent``."""
+    out = {}
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            stat = (p / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) != parent:
+                continue
+            status = (p / "status").read_text()
+            out[int(p.name)] = int(status.split("VmHWM:")[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
 
 
 def run_command(args: list[object], work: Path) -> Run:
     """``giar-xl ARGS`` as a whole process (output discarded): wall time, exit code, peaks."""
     report = work / "rusage.json"
+    workers: dict[int, int] = {}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", WRAPPER, str(report), *map(str, args)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen([sys.executable, "-c", WRAPPER, str(report), *map(str, args)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    while proc.poll() is None:
+        for pid, kb in _hwm_of_children(proc.pid).items():
+            workers[pid] = max(kb, workers.get(pid, 0))
+        time.sleep(POLL)
     seconds = time.perf_counter() - t0
+    assert proc.returncode == 0, proc.returncode
     doc = json.loads(report.read_text())
-    return Run(seconds, doc["code"], doc["self_kb"] / 1024, doc["workers_kb"] / 1024)
+    return Run(seconds, doc["code"], doc["hwm_kb"] / 1024, max(workers.values(), default=0) / 1024)
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -274,6 +302,11 @@ def main() -> int:
     from giar_xl.libreoffice import soffice
     from giar_xl.template import build_workbook
 
+    import compileall
+
+    # bytecode as ``pip install`` leaves it (PYTHONDONTWRITEBYTECODE would otherwise make every
+    # new process compile the package from source)
+    compileall.compile_dir(str(ROOT / "giar_xl"), quiet=1)
     use_lo = not args.no_libreoffice and soffice() is not None
     use_cal = have_calamine()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []

@@ -39,3 +39,15 @@ class Marking:
 def worker_pid(_: int) -> int:
     time.sleep(0.05)
     return os.getpid()
+
+
+def on_stdin_main(folder: str) -> list:
+    """What an embedding program whose main module workers cannot import gets (``python -``)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nsys.path[:0] = %r\nfrom giar_xl.batch import map_files\nimport batch_helpers as h\n"
+            "print(list(map_files(h.picky, [5, 7, 8], 2, on_error=h.as_error)))\n" % (sys.path,))
+    out = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True, timeout=120,
+                         cwd=folder)
+    return [out.returncode, out.stdout]

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import uuid
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -205,3 +204,10 @@ def test_help_list_is_what_each_command_says_of_itself():
         cmd = importlib.import_module(f"giar_xl.commands.{module}").command
         assert isinstance(cmd, click.Command)
         assert summary(name) == short_help(cmd), name
+
+
+def test_workers_that_cannot_start_leave_the_batch_to_this_process(tmp_path):
+    """``python -`` (a script on stdin): spawned workers cannot import its main module again.
+    The batch notices once and runs here instead of failing every item."""
+    code, out = h.on_stdin_main(str(tmp_path))
+    assert code == 0 and out.strip() == "[25, '7: 七', 64]", out

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from fractions import Fraction
 
 import pytest
@@ -20,9 +18,9 @@ from lxml import etree
 
 from giar_xl import xlsx
 from giar_xl.checker import RULES
-from giar_xl.checker.balance import build_model, holds_on_whole_numbers
+from giar_xl.checker.balance import build_model
 from giar_xl.checker.cases import CASE_TODAY, build
-from giar_xl.checker.context import CheckContext
+from giar_xl.checker.context import CheckContext, holds_on_whole_numbers
 from giar_xl.errors import UnreadableInput
 from giar_xl.formula import FormulaError, Linear, Term, evaluate
 from giar_xl.layout import BINDING_SHEET
@@ -30,7 +28,7 @@ from giar_xl.reader import read_workbook
 from giar_xl.template import build_workbook
 
 from conftest import balanced_report
-from hostile_helpers import MAIN_NS, parts_of, with_part, zip_parts
+from hostile_helpers import MAIN_NS, parts_of, with_part
 
 BINDING_PART = "xl/worksheets/sheet8.xml"
 

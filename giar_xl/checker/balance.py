@@ -27,7 +27,7 @@ from typing import Any
 
 from ..formula import exact
 from ..spec import IdentityInstance
-from .context import a1_key
+from .context import a1_key, holds_on_whole_numbers
 
 # costs of blaming a cell (lower: more likely the culprit)
 TYPED_OVER = Fraction(3, 4)  # a total whose formula the clerk replaced with a number
@@ -66,6 +66,8 @@ class Blame:
 
 @dataclass
 class Model:
+    """The identities as linear relations over the free cells, with today's values and the evidence."""
+
     values: dict[str, Fraction]  # free cells (inputs, typed totals) → value
     weights: dict[str, Fraction]
     hard: list[Relation]
@@ -258,23 +260,6 @@ def _touched(model: Model, chosen: tuple[str, ...]) -> Iterable[str]:
         if any(c in r.terms for c in chosen):
             out.update(dict.fromkeys(r.terms))
     return out
-
-
-def holds_on_whole_numbers(ctx: Any) -> bool:
-    """Every identity holds, decided on the whole numbers the table shows: a clean book
-    needs no model. Any cell without a whole number (a blank, text, an amount, an
-    altered formula) leaves the decision to the model, which sees the same values."""
-    for inst in ctx.spec.identities:
-        total = 0
-        for ids, sign in ((inst.lhs, 1), (inst.rhs, -1)):
-            for cid in ids:
-                v = None if ctx.unreadable(cid) else ctx.claimed(cid)
-                if type(v) is not int:
-                    return False
-                total += sign * v
-        if total:
-            return False
-    return True
 
 
 def blames(ctx: Any) -> list[Blame]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import IO, Any
 
 from .findings import CheckResult, Finding, Summary, summarize
@@ -66,52 +65,68 @@ def render_text(results: CheckResult | Sequence[CheckResult] | Sequence[Finding]
     return "".join(pieces)
 
 
-@dataclass(frozen=True)
-class Tally:
-    """One file as the summary table and the totals count it (its findings already written)."""
+class _Count:
+    """Running totals of a run's files: nothing is kept per file."""
 
-    file: str
-    readable: bool
-    errors: int
-    warnings: int
+    def __init__(self) -> None:
+        self.files = self.unreadable = self.errors = self.warnings = self.with_errors = 0
 
-    @classmethod
-    def of(cls, r: CheckResult) -> Tally:
-        return cls(r.file, r.readable, r.errors, r.warnings)
+    def add(self, r: CheckResult) -> None:
+        self.files += 1
+        if not r.readable:
+            self.unreadable += 1
+            return
+        errors = r.errors
+        self.errors += errors
+        self.warnings += r.warnings
+        self.with_errors += bool(errors)
+
+    def summary(self) -> Summary:
+        return Summary(self.files, self.unreadable, self.errors, self.warnings, self.with_errors)
 
 
-def write_text(results: Iterable[CheckResult], write: Callable[[str], Any]) -> Summary:
-    """``render_text``, written file by file as results arrive, the summary table at the end
-    (one line per file); returns the totals."""
-    tallies: list[Tally] = []
+def write_text(results: Iterable[CheckResult], write: Callable[[str], Any],
+               spool: IO[str] | None = None) -> Summary:
+    """``render_text``, written file by file as results arrive; the summary table (one line
+    per file) goes to ``spool`` (a temporary file for a batch) meanwhile and is written at
+    the end. Returns the totals."""
+    spool = io.StringIO() if spool is None else spool
+    count = _Count()
     for r in results:
-        write(("\n" if tallies else "") + "\n".join(render_file(r)) + "\n")
-        tallies.append(Tally.of(r))
-    if not tallies:
+        write(("\n" if count.files else "") + "\n".join(render_file(r)) + "\n")
+        spool.write(summary_row(r) + "\n")
+        count.add(r)
+    s = count.summary()
+    if not count.files:
         write("\n")
-    if len(tallies) > 1:
-        write("\n" + "\n".join(summary_table(tallies)) + "\n")
-    return summarize(tallies)  # type: ignore[arg-type]
+    if count.files > 1:
+        write("\n" + "\n".join(SUMMARY_HEAD) + "\n")
+        _copy(spool, write)
+        write(total_line(s) + "\n")
+    return s
 
 
-def summary_table(items: list[CheckResult]) -> list[str]:
-    lines = ["汇总：", f"  {'错误':>4} {'提示':>4}  文件"]
-    for r in items:
-        if r.readable:
-            lines.append(f"  {r.errors:>6} {r.warnings:>6}  {r.file}")
-        else:
-            lines.append(f"  {'—':>6} {'—':>6}  {r.file}（无法读取）")
-    lines.append(total_line(items))
-    return lines
+SUMMARY_HEAD = ("汇总：", f"  {'错误':>4} {'提示':>4}  文件")
 
 
-def total_line(items: list[CheckResult]) -> str:
-    s = summarize(items)
+def summary_row(r: CheckResult) -> str:
+    if r.readable:
+        return f"  {r.errors:>6} {r.warnings:>6}  {r.file}"
+    return f"  {'—':>6} {'—':>6}  {r.file}（无法读取）"
+
+
+def total_line(s: Summary) -> str:
     text = (f"合计：{s.files} 个文件，错误 {s.errors} 处，提示 {s.warnings} 处；"
             f"有错误的文件 {s.files_with_errors} 个")
     if s.unreadable:
         text += f"，无法读取 {s.unreadable} 个"
     return text + "。"
+
+
+def _copy(spool: IO[str], write: Callable[[str], Any]) -> None:
+    spool.seek(0)
+    while chunk := spool.read(1 << 16):
+        write(chunk)
 
 
 def results_json(results: CheckResult | Sequence[CheckResult] | Sequence[Finding]
@@ -140,20 +155,18 @@ def write_json(results: Iterable[CheckResult], write: Callable[[str], Any], spoo
     """``render_json``, file by file: the totals come first in the document, so each file's
     object goes to ``spool`` (a temporary file for a batch) as it arrives, and the document
     is written around it at the end. Same bytes as ``json.dumps(results_json(…), indent=2)``."""
-    tallies: list[Tally] = []
+    count = _Count()
     for r in results:
         block = json.dumps(r.to_json(), ensure_ascii=False, indent=2)
-        spool.write((",\n" if tallies else "") + "\n".join("    " + line for line in block.split("\n")))
-        tallies.append(Tally.of(r))
-    s = summarize(tallies)  # type: ignore[arg-type]
-    text = json.dumps(_document(s, [_MARK] if tallies else []), ensure_ascii=False, indent=2) + "\n"
-    if not tallies:
+        spool.write((",\n" if count.files else "") + "\n".join("    " + line for line in block.split("\n")))
+        count.add(r)
+    s = count.summary()
+    text = json.dumps(_document(s, [_MARK] if count.files else []), ensure_ascii=False, indent=2) + "\n"
+    if not count.files:
         write(text)
         return s
     head, tail = text.split(f"    {json.dumps(_MARK)}")
     write(head)
-    spool.seek(0)
-    while chunk := spool.read(1 << 16):
-        write(chunk)
+    _copy(spool, write)
     write(tail)
     return s

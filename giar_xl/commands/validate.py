@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import io
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -15,7 +16,7 @@ from ..batch import WorkerDied, map_files
 from ..checker import check
 from ..checker.findings import CheckResult
 from ..checker.render import write_json, write_text
-from ..county.match import PreviousResolver, expand_inputs, junk_reason
+from ..county.match import PreviousResolver, iter_inputs, junk_reason
 from ..errors import GiarError, UnreadableInput
 from ..fileio import atomic_path, check_writable
 from ..inputs import load_report
@@ -141,9 +142,14 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         raise UnreadableInput("--previous 给的上年文件不存在。", file=readable_path(previous_path))
     previous, previous_error = read_previous(previous_path if resolve is None else None)
     # folders are checked file by file; what Excel, Word and the system leave there is skipped
-    found = expand_inputs(files)
-    skipped = [f for f in found if junk_reason(f)]
-    paths = [str(f) for f in found if not junk_reason(f)] or list(files)
+    paths: list[str] = []
+    skipped: list[Path] = []
+    for f in iter_inputs(files):  # a path at a time: a batch of 10,000 keeps only strings
+        if junk_reason(f):
+            skipped.append(f)
+        else:
+            paths.append(str(f))
+    paths = paths or list(files)
     if annotate_path and (len(paths) != 1 or Path(paths[0]).suffix.lower() not in (".xlsx", ".xlsm")):
         raise GiarError("--annotate 只能用于单个工作簿（.xlsx 或 .xlsm）。")
     if annotate_path:
@@ -170,13 +176,13 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
             write: Callable[[str], Any] = out.write
         else:
             write = lambda text: click.echo(text, nl=False)  # noqa: E731
-        if fmt == "json":
+        # the summary table (text) or every file's object (JSON) waits here for the end
+        spool: IO[str] = io.StringIO()
+        if len(paths) > 1:
             import tempfile
 
-            summary = write_json(results(), write, stack.enter_context(tempfile.TemporaryFile(
-                "w+", encoding="utf-8", newline="\n")))
-        else:
-            summary = write_text(results(), write)
+            spool = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n"))
+        summary = (write_json if fmt == "json" else write_text)(results(), write, spool)
     if output:
         click.echo(f"校验结果已写入：{readable_path(output)}", err=True)
     if resolve is not None:
