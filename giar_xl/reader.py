@@ -1,9 +1,11 @@
 """Read a filled workbook (.xlsx/.xlsm) into a Report. Never writes to the file.
 
 Cells are found through the workbook's defined names (which Excel moves when
-rows are inserted or sheets renamed), falling back to the addresses recorded on
-the hidden binding sheet and then to the layout. Every difference from the
-standard shape becomes a ``StructureNote`` for the checker.
+rows are inserted or sheets renamed), falling back to the layout. Of the hidden
+binding sheet only the head is read (format id, version, meta, last year's
+figures); the binding table below it records the layout as written and is not
+needed. Every difference from the standard shape becomes a ``StructureNote``
+for the checker.
 """
 
 from __future__ import annotations

@@ -211,3 +211,16 @@ def test_workers_that_cannot_start_leave_the_batch_to_this_process(tmp_path):
     The batch notices once and runs here instead of failing every item."""
     code, out = h.on_stdin_main(str(tmp_path))
     assert code == 0 and out.strip() == "[25, '7: 七', 64]", out
+
+
+def test_last_years_folder_is_matched_the_same_in_workers(county, tmp_path):
+    """``--previous DIR``: each worker matches on its own copy of the index; the summary of
+    matches the command prints is the same as with one process."""
+    last = tmp_path / "上年"
+    last.mkdir()
+    for i in (1, 2, 3):
+        build_workbook(last / f"上年{i}.xlsx", balanced_report(100 + i, agency=f"测试县第{i:02d}单位", year=2024))
+    runs = [run_cli("validate", county, "--previous", last, "--jobs", jobs) for jobs in ("1", "2")]
+    assert runs[0] == runs[1]
+    code, out, err = runs[1]
+    assert "上年报告：已对应 3 个文件" in err, err

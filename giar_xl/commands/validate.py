@@ -6,7 +6,7 @@ import contextlib
 import copy
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,7 +14,7 @@ import click
 
 from ..batch import WorkerDied, map_files
 from ..checker import check
-from ..checker.findings import CheckResult
+from ..checker.findings import CheckResult, Summary
 from ..checker.render import write_json, write_text
 from ..county.match import PreviousResolver, iter_inputs, junk_reason
 from ..errors import GiarError, UnreadableInput
@@ -108,6 +108,38 @@ def _with_progress(results: Iterator[Any], total: int) -> Iterator[Any]:
         yield from results
 
 
+def check_files(paths: list[str], previous: Report | None, resolve: PreviousResolver | None,
+                previous_error: str | None, jobs: int | None) -> Iterator[CheckResult]:
+    """Every file's result in the order given, as the worker processes finish them
+    (``batch.map_files``); last year's matches are gathered into ``resolve``."""
+    done = map_files(FileCheck(previous, resolve, previous_error), paths, jobs, on_error=_check_failed)
+    for result, matches in _with_progress(done, len(paths)):
+        if resolve is not None and matches is not None:
+            resolve.matched += matches[0]
+            resolve.unmatched += matches[1]
+        yield result
+
+
+def write_results(results: Iterable[CheckResult], fmt: str, output: str | None, force: bool,
+                  many: bool) -> Summary:
+    """Results written as they come: to the screen, or to ``output`` by a rename at the end
+    (Ctrl-C leaves nothing behind). The summary table (text) or every file's object (JSON)
+    waits in a spool, a temporary file when there are ``many``, until the totals are known."""
+    with contextlib.ExitStack() as stack:
+        if output:
+            out = stack.enter_context(open(stack.enter_context(atomic_path(output, force)), "w",
+                                           encoding="utf-8", newline="\n"))
+            write: Callable[[str], Any] = out.write
+        else:
+            write = lambda text: click.echo(text, nl=False)  # noqa: E731
+        spool: IO[str] = io.StringIO()
+        if many:
+            import tempfile
+
+            spool = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n"))
+        return (write_json if fmt == "json" else write_text)(results, write, spool)
+
+
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件或文件夹...")
 @click.option("--previous", "previous_path", type=click.Path(),
@@ -159,30 +191,12 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
     first: list[CheckResult] = []  # the one file's findings, for --annotate
 
     def results() -> Iterator[CheckResult]:
-        done = map_files(FileCheck(previous, resolve, previous_error), paths, jobs, on_error=_check_failed)
-        for result, matches in _with_progress(done, len(paths)):
-            if resolve is not None and matches is not None:
-                resolve.matched += matches[0]
-                resolve.unmatched += matches[1]
+        for r in check_files(paths, previous, resolve, previous_error, jobs):
             if not first:
-                first.append(result)
-            yield result
+                first.append(r)
+            yield r
 
-    # written as the files are checked; to a file only by a rename at the end (Ctrl-C leaves nothing)
-    with contextlib.ExitStack() as stack:
-        if output:
-            out = stack.enter_context(open(stack.enter_context(atomic_path(output, force)), "w",
-                                           encoding="utf-8", newline="\n"))
-            write: Callable[[str], Any] = out.write
-        else:
-            write = lambda text: click.echo(text, nl=False)  # noqa: E731
-        # the summary table (text) or every file's object (JSON) waits here for the end
-        spool: IO[str] = io.StringIO()
-        if len(paths) > 1:
-            import tempfile
-
-            spool = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n"))
-        summary = (write_json if fmt == "json" else write_text)(results(), write, spool)
+    summary = write_results(results(), fmt, output, force, many=len(paths) > 1)
     if output:
         click.echo(f"校验结果已写入：{readable_path(output)}", err=True)
     if resolve is not None:
