@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from .a1 import column_index, column_letter
@@ -55,6 +56,8 @@ class FormulaError(Exception):
 
 @dataclass(frozen=True)
 class Term:
+    """coefficient × cell, one term of a ``Linear`` form."""
+
     ref: Ref
     coefficient: Fraction
     strict: bool  # used by + - * / (text is #VALUE!), not inside SUM (text is skipped)
@@ -82,8 +85,12 @@ class Linear:
 
 
 # ---------------------------------------------------------------- parsing
+@lru_cache(maxsize=4096)
 def parse(formula: str, sheet: str) -> Linear:
-    """The linear form of a formula written on ``sheet`` (raises ``Unsupported``)."""
+    """The linear form of a formula written on ``sheet`` (raises ``Unsupported``).
+
+    Cached: a county's workbooks carry the same few dozen formulas (a ``Linear`` is immutable).
+    """
     text = formula.strip()
     if not text.startswith("="):
         text = "=" + text
@@ -287,8 +294,13 @@ def evaluate(form: Linear, value_of: Callable[[Ref], Any]) -> Fraction:
     """The formula's value. ``value_of`` gives a cell's value: a number, text, None
     (blank), a bool, or a ``FormulaError`` for an error cell (raised here)."""
     total = form.constant
+    whole = 0  # whole coefficients times whole values: plain integers, exact and fast
     for t in form.terms:
         v = value_of(t.ref)
+        k = t.coefficient
+        if type(v) is int and k.denominator == 1:
+            whole += k.numerator * v
+            continue
         if isinstance(v, FormulaError):
             raise v
         if v is None or (isinstance(v, str) and v == ""):
@@ -302,8 +314,8 @@ def evaluate(form: Linear, value_of: Callable[[Ref], Any]) -> Fraction:
         else:
             n = exact(v)
         if n is not None:
-            total += t.coefficient * n
-    return total
+            total += k * n
+    return total + whole if whole else total
 
 
 def plain_number(x: Fraction) -> int | float:

@@ -39,6 +39,8 @@ def grid_range(cell: GridCell, top: int = GRID_TOP) -> str:
 
 @dataclass(frozen=True)
 class Place:
+    """Where an id sits in the standard workbook, and what kind of cell it is."""
+
     id: str
     sheet: str
     address: str

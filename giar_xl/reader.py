@@ -1,9 +1,11 @@
 """Read a filled workbook (.xlsx/.xlsm) into a Report. Never writes to the file.
 
 Cells are found through the workbook's defined names (which Excel moves when
-rows are inserted or sheets renamed), falling back to the addresses recorded on
-the hidden binding sheet and then to the layout. Every difference from the
-standard shape becomes a ``StructureNote`` for the checker.
+rows are inserted or sheets renamed), falling back to the layout. Of the hidden
+binding sheet only the head is read (format id, version, meta, last year's
+figures); the binding table below it records the layout as written and is not
+needed. Every difference from the standard shape becomes a ``StructureNote``
+for the checker.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from .text import normalise_label
 
 # a defined name's reference: 'Sheet name'!$D$6 (quotes doubled inside the name)
 NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+# rows of the binding sheet the reader uses: format id B1, version B2, meta B4, last year's
+# figures B5; the binding table below them (a thousand cells) is not read
+BINDING_HEAD_ROWS = 5
 
 
 def read_workbook(path: str | Path) -> Report:
-    return report_from_data(xlsx.load(Path(path)))
+    return report_from_data(xlsx.load(Path(path), head_rows={BINDING_SHEET: BINDING_HEAD_ROWS}))
 
 
 def report_from_data(data: xlsx.WorkbookData) -> Report:

@@ -52,6 +52,8 @@ class StructureNote:
 
 @dataclass
 class Report:
+    """One report: cover, texts and values by id, with the reader's provenance when read from a workbook."""
+
     format_id: str = DEFAULT_FORMAT.id
     agency: str | None = None
     year: int | str | None = None

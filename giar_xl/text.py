@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from functools import lru_cache
 
 # Quotes are dropped rather than unified: published labels mix “”, "" and none at all.
 _QUOTES = dict.fromkeys(map(ord, "“”‘’\"'「」『』"), None)
@@ -29,9 +30,21 @@ def normalise_label(text: str | None) -> str:
     an item number "1、" reads as "1.". Published copies mix "（一）" and "(一)",
     "“三安全一稳定”" and plain quotes.
     """
+    if text is not None and len(text) <= SHORT_LABEL:
+        return _normalise_short(text)  # labels recur in every workbook of a batch
+    return _normalise(text)
+
+
+SHORT_LABEL = 80
+
+
+def _normalise(text: str | None) -> str:
     s = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
     s = _SPACE.sub("", s)
     return _ITEM_NUMBER.sub(r"\1.", s)
+
+
+_normalise_short = lru_cache(maxsize=8192)(_normalise)
 
 
 def strip_control(text: str) -> str:

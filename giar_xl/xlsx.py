@@ -15,6 +15,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -41,11 +42,15 @@ NS = {
 M = "{%s}" % NS["m"]
 R_ID = "{%s}id" % NS["r"]
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_T, _F, _V, _IS = M + "t", M + "f", M + "v", M + "is"
+_C, _ROW, _MERGE = M + "c", M + "row", M + "mergeCell"
 DATE_FORMAT_IDS = set(range(14, 23)) | set(range(27, 37)) | {45, 46, 47} | set(range(50, 59))
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
+    """One cell as stored: value, formula text and what the file says about them."""
+
     value: Any = None  # str, int, float, bool, error text, or None
     formula: str | None = None  # with leading "="
     has_value: bool = False  # the file stored a value (<v> or inline string)
@@ -55,6 +60,8 @@ class RawCell:
 
 @dataclass
 class SheetData:
+    """The cells and merged ranges of one sheet."""
+
     name: str
     state: str  # visible, hidden, veryHidden
     cells: dict[str, RawCell] = field(default_factory=dict)
@@ -63,6 +70,8 @@ class SheetData:
 
 @dataclass
 class WorkbookData:
+    """What the reader needs of a workbook: sheets, their order, defined names."""
+
     path: str
     sheets: dict[str, SheetData]
     sheet_order: list[str]
@@ -161,13 +170,42 @@ def sniff(path: Path) -> None:
 
 def _text(el: etree._Element) -> str:
     """Concatenate rich-text runs, skipping phonetic (rPh) runs."""
-    parts = []
-    for t in el.iter(M + "t"):
-        if t.getparent().tag == M + "rPh":
-            continue
-        parts.append(t.text or "")
+    if len(el) == 1 and el[0].tag == _T:  # plain text, the common case: one <t>
+        text = el[0].text or ""
+    else:
+        parts = []
+        for t in el.iter(_T):
+            if t.getparent().tag == M + "rPh":
+                continue
+            parts.append(t.text or "")
+        text = "".join(parts)
+    if "_x" in text:
+        text = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
     # a character outside the BMP is escaped as its two UTF-16 halves: join them
-    return fix_surrogates(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), "".join(parts)))
+    return fix_surrogates(text)
+
+
+class _Strings:
+    """The shared strings, each turned into text only when a cell read uses it.
+
+    A workbook saved by LibreOffice keeps every string of the hidden binding sheet
+    here too (over a thousand); the report's cells use a few hundred of them.
+    """
+
+    def __init__(self, items: list[etree._Element]):
+        self.items = items
+        self.done: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> str:
+        text = self.done.get(index)
+        if text is None:
+            if index < 0:  # Python would take it from the end
+                raise IndexError(index)
+            text = self.done[index] = _text(self.items[index])
+        return text
 
 
 def _number(text: str) -> int | float:
@@ -204,8 +242,16 @@ def serial_to_date(serial: float, date1904: bool = False) -> dt.date:
     return base + dt.timedelta(days=int(serial))
 
 
-def load(path: str | Path, wanted: set[str] | None = None) -> WorkbookData:
-    """Read sheets (all, or those named in ``wanted``) of a workbook."""
+def load(path: str | Path, wanted: set[str] | None = None,
+         head_rows: dict[str, int] | None = None) -> WorkbookData:
+    """Read sheets (all, or those named in ``wanted``) of a workbook.
+
+    ``head_rows`` names sheets of which only the first rows are wanted (the reader
+    needs five cells at the top of the hidden binding sheet, not the thousand below
+    them). Such a sheet's part is still inflated and counted against every limit;
+    when it is small enough that no limit can be reached (no more tags than the
+    cell limit), parsing stops after its head, else it is read whole as before.
+    """
     p = Path(path)
     sniff(p)
     z = _Zip(p)
@@ -226,7 +272,7 @@ def load(path: str | Path, wanted: set[str] | None = None) -> WorkbookData:
         if dn.get("localSheetId") is None:
             names[dn.get("name", "")] = (dn.text or "").strip()
     sst = z.xml("xl/sharedStrings.xml")
-    strings = [] if sst is None else [_text(si) for si in sst.iterfind("m:si", NS)]
+    strings = _Strings([] if sst is None else sst.findall(M + "si"))
     dates = _date_styles(z)
     sheets: dict[str, SheetData] = {}
     order: list[str] = []
@@ -238,56 +284,118 @@ def load(path: str | Path, wanted: set[str] | None = None) -> WorkbookData:
         part = targets.get(s.get(R_ID))
         sheet = SheetData(name, s.get("state", "visible"))
         if part:
-            _read_sheet(z, part, sheet, strings, dates)
+            _read_sheet(z, part, sheet, strings, dates, (head_rows or {}).get(name))
         sheets[name] = sheet
     return WorkbookData(str(p), sheets, order, names, date1904)
 
 
-def _read_sheet(z: _Zip, part: str, sheet: SheetData, strings: list[str], dates: set[int]) -> None:
+def _read_sheet(z: _Zip, part: str, sheet: SheetData, strings: _Strings, dates: set[int],
+                head: int | None = None) -> None:
     data = z.read(part)
     if data is None:
         return
     _refuse_dtd(data, part, z.path)
-    shared: dict[str, tuple[str, str]] = {}  # si → (master address, formula text)
-    count = elements = 0
-    # streaming: a sheet with a million used rows is refused after MAX_CELLS_PER_SHEET
-    # cells without building its tree; every element is counted (not only cells), as
-    # millions of unknown empty elements would otherwise pile up in the tree
-    events = etree.iterparse(io.BytesIO(data), events=("end",),
-                             resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True)
+    tags = data.count(b"<")  # every element has one: an upper bound of elements and cells
     try:
-        for _, el in events:
-            elements += 1
-            if elements > MAX_TAGS_PER_PART:
-                raise _too_many_tags(part, z.path, sheet.name)
-            if el.tag == M + "row":
-                el.clear()
-                continue
-            if el.tag == M + "mergeCell":
-                if el.get("ref"):
-                    sheet.merges.add(el.get("ref"))
-                continue
-            if el.tag != M + "c":
-                continue
-            count += 1
-            if count > MAX_CELLS_PER_SHEET:
-                raise UnreadableInput(f"工作表使用的单元格超过 {MAX_CELLS_PER_SHEET} 个，不像是年度报告，已拒绝读取。",
-                                      file=z.path, sheet=sheet.name)
-            _read_cell(el, z, sheet, strings, dates, shared)
+        if head is not None and tags <= MAX_CELLS_PER_SHEET:
+            _read_head(data, z, sheet, strings, dates, head)
+        elif tags <= MAX_TAGS_PER_PART:
+            # no limit can be reached: one tree, built in C, bounded by the tag count
+            _read_cells(etree.fromstring(data, _parser()).iter(_C, _MERGE), z, sheet, strings, dates)
+        else:
+            _read_streaming(data, part, z, sheet, strings, dates)
     except etree.XMLSyntaxError as e:
         raise UnreadableInput(f"部件“{part}”不是有效的 XML（{e.msg}），文件可能已损坏。",
                               file=z.path, sheet=sheet.name) from None
 
 
-def _read_cell(c: etree._Element, z: _Zip, sheet: SheetData, strings: list[str], dates: set[int],
+def _read_cells(elements: Iterable[etree._Element], z: _Zip, sheet: SheetData, strings: _Strings,
+                dates: set[int]) -> None:
+    shared: dict[str, tuple[str, str]] = {}  # si → (master address, formula text)
+    count = 0
+    for el in elements:
+        if el.tag == _MERGE:
+            if el.get("ref"):
+                sheet.merges.add(el.get("ref"))
+            continue
+        count += 1
+        if count > MAX_CELLS_PER_SHEET:
+            raise _too_many_cells(z, sheet)
+        _read_cell(el, z, sheet, strings, dates, shared)
+
+
+def _read_streaming(data: bytes, part: str, z: _Zip, sheet: SheetData, strings: _Strings,
+                    dates: set[int]) -> None:
+    """A part with more tags than the limit: streamed, refused at whichever limit comes first.
+
+    A sheet with a million used rows is refused after MAX_CELLS_PER_SHEET cells
+    without building its tree; every element is counted (not only cells), as
+    millions of unknown empty elements would otherwise pile up in the tree.
+    """
+    events = etree.iterparse(io.BytesIO(data), events=("end",),
+                             resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True)
+    elements = 0
+
+    def cells() -> Iterator[etree._Element]:
+        nonlocal elements
+        for _, el in events:
+            elements += 1
+            if elements > MAX_TAGS_PER_PART:
+                raise _too_many_tags(part, z.path, sheet.name)
+            if el.tag == _ROW:
+                el.clear()
+            elif el.tag in (_C, _MERGE):
+                yield el
+
+    _read_cells(cells(), z, sheet, strings, dates)
+
+
+HEAD_CHUNK = 2048  # bytes fed first; doubled each time the head goes on (long meta JSON)
+
+
+def _read_head(data: bytes, z: _Zip, sheet: SheetData, strings: _Strings, dates: set[int],
+               head: int) -> None:
+    """The cells of the first ``head`` rows; parsing stops at the first cell below them."""
+    parser = etree.XMLPullParser(events=("end",), tag=_C, resolve_entities=False, no_network=True,
+                                 load_dtd=False, huge_tree=False, remove_comments=True)
+    shared: dict[str, tuple[str, str]] = {}
+    start, size = 0, HEAD_CHUNK
+    while start < len(data):
+        parser.feed(data[start:start + size])
+        start, size = start + size, size * 2
+        for _, el in parser.read_events():
+            m = _ROW_OF.match(el.get("r") or "")
+            if m is not None and int(m.group(1)) > head:
+                return
+            _read_cell(el, z, sheet, strings, dates, shared)
+    parser.close()
+
+
+_ROW_OF = re.compile(r"^[A-Za-z]{1,3}([0-9]{1,7})$")
+
+
+def _too_many_cells(z: _Zip, sheet: SheetData) -> UnreadableInput:
+    return UnreadableInput(f"工作表使用的单元格超过 {MAX_CELLS_PER_SHEET} 个，不像是年度报告，已拒绝读取。",
+                           file=z.path, sheet=sheet.name)
+
+
+def _read_cell(c: etree._Element, z: _Zip, sheet: SheetData, strings: _Strings, dates: set[int],
                shared: dict[str, tuple[str, str]]) -> None:
     addr = c.get("r")
     if not addr:
         return
     t = c.get("t", "n")
     cell = RawCell()
-    f = c.find("m:f", NS)
+    f = v = is_ = None
+    for child in c:  # one pass over <f>, <v>, <is> (the first of each counts)
+        tag = child.tag
+        if tag == _F:
+            f = child if f is None else f
+        elif tag == _V:
+            v = child if v is None else v
+        elif tag == _IS:
+            is_ = child if is_ is None else is_
     if f is not None:
         text = f.text or ""
         si = f.get("si")
@@ -297,9 +405,7 @@ def _read_cell(c: etree._Element, z: _Zip, sheet: SheetData, strings: list[str],
             elif si in shared:
                 text = _translate(shared[si][1], shared[si][0], addr)
         cell.formula = "=" + text if text else None
-    v = c.find("m:v", NS)
     if t == "inlineStr":
-        is_ = c.find("m:is", NS)
         if is_ is not None:
             cell.value, cell.has_value = _text(is_), True
     elif v is not None and v.text is not None:
@@ -307,10 +413,7 @@ def _read_cell(c: etree._Element, z: _Zip, sheet: SheetData, strings: list[str],
         raw = v.text
         if t == "s":
             try:
-                index = int(raw)
-                if index < 0:  # Python would take it from the end
-                    raise IndexError(index)
-                cell.value = strings[index]
+                cell.value = strings[int(raw)]
             except (ValueError, IndexError):
                 raise UnreadableInput(f"单元格 {addr} 引用了不存在的共享字符串，文件已损坏。",
                                       file=z.path, sheet=sheet.name, cell=addr) from None

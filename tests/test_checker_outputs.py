@@ -190,16 +190,17 @@ class _Terminal(io.StringIO):
 def test_progress_bar_only_on_a_terminal_and_only_for_many_files(monkeypatch):
     from giar_xl.commands import validate
 
-    files = [f"f{i}.xlsx" for i in range(validate.PROGRESS_FROM)]
+    # the bar advances on results as the workers hand them back: (result, last-year matches)
+    files = [(CheckResult(f"f{i}.xlsx"), None) for i in range(validate.PROGRESS_FROM)]
     term = _Terminal()
     monkeypatch.setattr(sys, "stderr", term)
-    assert list(validate._with_progress(files)) == files
+    assert list(validate._with_progress(iter(files), len(files))) == files
     assert "正在校验" in term.getvalue()
     term = _Terminal()
     monkeypatch.setattr(sys, "stderr", term)
-    assert list(validate._with_progress(files[:-1])) == files[:-1]
+    assert list(validate._with_progress(iter(files[:-1]), len(files) - 1)) == files[:-1]
     assert term.getvalue() == ""
     piped = io.StringIO()
     monkeypatch.setattr(sys, "stderr", piped)
-    assert list(validate._with_progress(files)) == files
+    assert list(validate._with_progress(iter(files), len(files))) == files
     assert piped.getvalue() == ""

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import functools
 import io
 import json
@@ -268,6 +270,34 @@ def test_a_write_failing_half_way_leaves_nothing(folder, page, tmp_path, monkeyp
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Path, "write_bytes", half_then_fail)
+    real_open = builtins.open
+
+    class HalfFile:
+        """A file opened for writing in the output folder (a result streamed as it comes)."""
+
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, text):
+            self.f.write(text[: len(text) // 2])  # half of it reaches the disk
+            raise KeyboardInterrupt if failure == "interrupted" else OSError(28, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    def failing_open(file, mode="r", *args, **kwargs):
+        f = real_open(file, mode, *args, **kwargs)
+        if any(m in mode for m in "wax") and str(out) in str(file):
+            return HalfFile(f)
+        return f
+
+    monkeypatch.setattr(builtins, "open", failing_open)
     code, stdout, stderr = run_cli(*_commands(folder, out)[name])
     monkeypatch.undo()
     assert code == 2, stdout + stderr

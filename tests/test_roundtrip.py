@@ -60,7 +60,8 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert back.agency == "+86某镇"
 
 
-texts = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r")
+# U+FFFE/U+FFFF: XML cannot carry them; the writer drops them (text.strip_control)
+texts = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r\ufffe\uffff")
                 | st.sampled_from("\n _x0041_「」<>&\"'"), max_size=80)
 numbers = st.one_of(st.integers(0, 10**6), st.integers(-5, -1),
                     st.decimals(0, 10**5, places=4).map(float), st.none(),

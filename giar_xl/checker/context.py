@@ -81,6 +81,8 @@ def a1_key(address: str | None) -> tuple[int, int]:
 
 @dataclass
 class CheckContext:
+    """One check's view of a report: where each id sits, formula states, the table as it stands."""
+
     report: Report
     previous: Report | None = None
     today: date = field(default_factory=date.today)
@@ -88,11 +90,15 @@ class CheckContext:
     previous_error: str | None = None
 
     def balance(self) -> list[Any]:
-        """Which cells explain the identities that fail (computed once per check)."""
+        """Which cells explain the identities that fail (computed once per check; the
+        balance module is loaded only when one fails)."""
         if self._balance is None:
-            from .balance import blames
+            if holds_on_whole_numbers(self):
+                self._balance = []
+            else:
+                from .balance import blames
 
-            self._balance = blames(self)
+                self._balance = blames(self)
         return self._balance
 
     def __post_init__(self) -> None:
@@ -103,6 +109,7 @@ class CheckContext:
         self._claimed: dict[str, Number | None] = {}
         self._states: dict[str, str] = {}
         self._balance: list[Any] | None = None
+        self._checked_values: list[ValueCell] | None = None
         # (sheet, address) → id of every cell the reader located
         self.by_place: dict[tuple[str, str], str] = {(r.sheet, r.address): rid
                                                      for rid, r in self.report.cells.items()}
@@ -250,6 +257,12 @@ class CheckContext:
         self._claimed[cid] = out
         return out
 
+    def checked_values(self) -> list[ValueCell]:
+        """The value cells ``is_checked_value`` admits, in spec order (decided once per check)."""
+        if self._checked_values is None:
+            self._checked_values = [vc for vc in self.spec.value_cells if self.is_checked_value(vc)]
+        return self._checked_values
+
     def is_checked_value(self, vc: ValueCell) -> bool:
         """Whether the cell's content is the clerk's own entry (inputs, and totals in plain
         data); an input whose formula cannot be evaluated is reported as that (F06) alone."""
@@ -285,6 +298,23 @@ class CheckContext:
                        row_label=row_label, col_label=col_label, expected=plain(expected),
                        actual=plain(actual), rule_text=rule_text or rule.rule_text, id=rid,
                        cells=tuple(cells), suspects=tuple(suspects))
+
+
+def holds_on_whole_numbers(ctx: CheckContext) -> bool:
+    """Every identity holds, decided on the whole numbers the table shows: a clean book
+    needs no model. Any cell without a whole number (a blank, text, an amount, an
+    altered formula) leaves the decision to the model, which sees the same values."""
+    for inst in ctx.spec.identities:
+        total = 0
+        for ids, sign in ((inst.lhs, 1), (inst.rhs, -1)):
+            for cid in ids:
+                v = None if ctx.unreadable(cid) else ctx.claimed(cid)
+                if type(v) is not int:
+                    return False
+                total += sign * v
+        if total:
+            return False
+    return True
 
 
 def tidy_sum(terms: list[Number]) -> Number:

@@ -87,6 +87,8 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class Summary:
+    """Totals over a run's files; the exit code follows from them."""
+
     files: int
     unreadable: int
     errors: int

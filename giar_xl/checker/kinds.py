@@ -283,13 +283,19 @@ def value_problem(raw: Any, vc: Any, test: str, params: dict[str, Any], is_date:
     raise ValueError(f"unknown value test {test!r}")
 
 
+# tests a whole number ≥ 0 never fails (the common entry: no need to ask value_problem)
+_NEVER_ON_WHOLE = frozenset({"blank", "placeholder", "numeric_text", "text", "negative", "fraction",
+                             "decimals"})
+
+
 @kind("cell_value")
 def cell_value(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
     test = rule.params["test"]
-    for vc in ctx.spec.value_cells:
-        if not ctx.is_checked_value(vc):
-            continue  # a template formula, or a total the formula rules already report
+    skip_whole = test in _NEVER_ON_WHOLE
+    for vc in ctx.checked_values():  # not a template formula, nor a total the formula rules report
         raw = ctx.report.values.get(vc.id)
+        if skip_whole and type(raw) is int and raw >= 0:
+            continue
         rec = ctx.report.cells.get(vc.id)
         is_date = rec is not None and rec.is_date
         if value_problem(raw, vc, test, rule.params, is_date):

@@ -14,6 +14,8 @@ SPEC = DEFAULT_FORMAT  # the format the catalogue is written for
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: its code, names, severity, message, the kind that runs it and its two cases."""
+
     code: str
     slug: str  # readable key for developers and configuration, e.g. "value.placeholder"
     name: str  # readable name for clerks

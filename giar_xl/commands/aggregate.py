@@ -37,10 +37,12 @@ from ..text import readable_path
 @click.option("--include-errors", is_flag=True,
               help="有“错误”的单位也计入汇总（汇总表中列出是哪些单位）")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256),
+              help="同时读取和校验的进程数（默认为本机处理器核数；文件少时在本进程中处理）")
 @click.pass_context
 def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None,
             mapping_file: str | None, output: str, year: int | None, name: str | None,
-            previous_file: str | None, include_errors: bool, force: bool) -> None:
+            previous_file: str | None, include_errors: bool, force: bool, jobs: int | None) -> None:
     """汇总各单位工作簿（或报告 JSON）的表二至表四，生成汇总工作簿和概览页。
 
     汇总工作簿第一页是“汇总表”，其后是各单位情况、指标、按单位类型小计、与上年对比、
@@ -67,7 +69,7 @@ def command(ctx: click.Context, sources: tuple[str, ...], units_file: str | None
     previous = _read_previous(previous_file) if previous_file else None
     exclude = (out, html) + tuple(Path(p) for p in (units_file, mapping_file, previous_file) if p)
     agg = aggregate(list(sources), units=index, year=year, include_errors=include_errors,
-                    mapping=mapping, exclude=exclude, name=name)
+                    mapping=mapping, exclude=exclude, name=name, jobs=jobs)
     agg.previous, agg.previous_source = previous, readable_path(Path(previous_file).name) if previous_file else None
     report = county_report(agg)
     summary = summarise(agg)

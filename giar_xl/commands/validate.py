@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 import click
 
-from ..checker import check, render_json, render_text, summarize
-from ..checker.findings import CheckResult
-from ..county.match import PreviousResolver, expand_inputs, junk_reason
+from ..batch import WorkerDied, map_files
+from ..checker import check
+from ..checker.findings import CheckResult, Summary
+from ..checker.render import write_json, write_text
+from ..county.match import LastYear, PreviousResolver, iter_inputs, junk_reason
 from ..errors import GiarError, UnreadableInput
-from ..fileio import check_writable, write_text
+from ..fileio import atomic_path, check_writable
+from ..fileio import write_text as write_file
 from ..inputs import load_report
 from ..report import Report
 from ..text import readable_path
@@ -73,13 +79,79 @@ def check_loaded(report: Report, path: str | Path, previous: Report | None,
     return CheckResult(shown, check(report, previous, previous_error=previous_error))
 
 
-def _with_progress(files: list[str]) -> Iterable[str]:
-    if len(files) >= PROGRESS_FROM and sys.stderr.isatty():
-        with click.progressbar(files, label="正在校验", file=sys.stderr,
-                               item_show_func=lambda f: f or "") as bar:
+class FileCheck:
+    """``check_file`` with this run's last-year settings, sent once to each worker process.
+
+    With ``--previous DIR`` each call looks last year's report up (``PreviousResolver.lookup``)
+    and hands back what it matched, or why not, for the parent to record in file order.
+    """
+
+    def __init__(self, previous: Report | None, resolve: PreviousResolver | None,
+                 previous_error: str | None):
+        self.previous, self.resolve, self.previous_error = previous, resolve, previous_error
+
+    def __call__(self, path: str) -> tuple[CheckResult, LastYear | None]:
+        if self.resolve is None:
+            return check_file(path, self.previous, None, self.previous_error), None
+        try:
+            report = read_report(path)
+        except GiarError as e:
+            return CheckResult(readable_path(path), error=_reason(e)), None
+        last, found = self.resolve.lookup(report, path)
+        return check_loaded(report, path, last, self.previous_error), found
+
+
+def check_failed(path: str | Path, e: BaseException) -> str:
+    """Why a file has no result: its worker died, or the checker failed on it (a bug on an
+    odd file). The clerk reads Chinese; the detail goes to stderr for whoever fixes it."""
+    if isinstance(e, WorkerDied):
+        return str(e)
+    print(f"giar-xl: {readable_path(path)}: {type(e).__name__}: {e}", file=sys.stderr)
+    return "校验程序处理此文件时出错，未能校验（请把此文件转给技术人员）"
+
+
+def _check_failed(path: str, e: BaseException) -> tuple[CheckResult, None]:
+    return CheckResult(readable_path(path), error=check_failed(path, e)), None
+
+
+def _with_progress(results: Iterator[Any], total: int) -> Iterator[Any]:
+    if total >= PROGRESS_FROM and sys.stderr.isatty():
+        with click.progressbar(results, length=total, label="正在校验", file=sys.stderr,
+                               item_show_func=lambda r: r[0].file if r else "") as bar:
             yield from bar
     else:
-        yield from files
+        yield from results
+
+
+def check_files(paths: list[str], previous: Report | None, resolve: PreviousResolver | None,
+                previous_error: str | None, jobs: int | None) -> Iterator[CheckResult]:
+    """Every file's result in the order given, as the worker processes finish them
+    (``batch.map_files``); last year's matches are recorded in ``resolve``."""
+    done = map_files(FileCheck(previous, resolve, previous_error), paths, jobs, on_error=_check_failed)
+    for path, (result, found) in zip(paths, _with_progress(done, len(paths))):
+        if resolve is not None and found is not None:
+            resolve.record(path, found)
+        yield result
+
+
+def write_results(results: Iterable[CheckResult], fmt: str, output: str | None, force: bool,
+                  many: bool) -> Summary:
+    """Results written as they come: to the screen, or to ``output`` by a rename at the end
+    (Ctrl-C leaves nothing behind). The summary table (text) or every file's object (JSON)
+    waits in a spool, a temporary file when there are ``many``, until the totals are known."""
+    with contextlib.ExitStack() as stack:
+        if output:
+            out = stack.enter_context(open(stack.enter_context(atomic_path(output, force)), "w",
+                                           encoding="utf-8", newline="\n"))
+            write: Callable[[str], Any] = out.write
+        else:
+            write = lambda text: click.echo(text, nl=False)  # noqa: E731
+        spool: IO[str] = io.StringIO()
+        if many:
+            import tempfile
+
+            spool = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n"))
+        return (write_json if fmt == "json" else write_text)(results, write, spool)
 
 
 @click.command("validate")
@@ -104,10 +176,13 @@ def _with_progress(files: list[str]) -> Iterable[str]:
               help="县级：为每个要退回的单位写带校验结果的副本和退回意见（Word），"
                    "并写一份催报退回清单（.xlsx）到这个文件夹")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256),
+              help="同时校验的进程数（默认为本机处理器核数；文件少时在本进程中校验）")
 @click.pass_context
 def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | None, fmt: str,
             output: str | None, annotate_path: str | None, units_file: str | None,
-            mapping_file: str | None, year: int | None, annotate_dir: str | None, force: bool) -> None:
+            mapping_file: str | None, year: int | None, annotate_dir: str | None, force: bool,
+            jobs: int | None) -> None:
     """校验填好的工作簿（.xlsx/.xlsm）或报告数据（.json），一次列出全部问题。
 
     给文件夹时逐个校验其中的文件（Excel 临时文件、Thumbs.db 等自动跳过）。
@@ -128,9 +203,14 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         raise UnreadableInput("--previous 给的上年文件不存在。", file=readable_path(previous_path))
     previous, previous_error = read_previous(previous_path if resolve is None else None)
     # folders are checked file by file; what Excel, Word and the system leave there is skipped
-    found = expand_inputs(files)
-    skipped = [f for f in found if junk_reason(f)]
-    paths = [str(f) for f in found if not junk_reason(f)] or list(files)
+    paths: list[str] = []
+    skipped: list[Path] = []
+    for f in iter_inputs(files):  # a path at a time: a batch of 10,000 keeps only strings
+        if junk_reason(f):
+            skipped.append(f)
+        else:
+            paths.append(str(f))
+    paths = paths or list(files)
     if annotate_path and (len(paths) != 1 or Path(paths[0]).suffix.lower() not in (".xlsx", ".xlsm")):
         raise GiarError("--annotate 只能用于单个工作簿（.xlsx 或 .xlsm）。")
     if annotate_path:
@@ -143,30 +223,40 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
         batch = validate_units([Path(f) for f in paths], sources=files, units_file=units_file,
                                mapping_file=mapping_file,
                                year=year, previous=previous, resolver=resolve,
-                               previous_error=previous_error, annotate_dir=annotate_dir, force=force)
-        results = batch.results
-        text = batch.json() if fmt == "json" else batch.text()
+                               previous_error=previous_error, annotate_dir=annotate_dir, force=force,
+                               jobs=jobs)
+        first = batch.results[:1]
+        text = batch.json() if fmt == "json" else batch.text()  # the units' view needs every file
+        if output:
+            write_file(output, text, force=force)
+        else:
+            click.echo(text, nl=False)
+        exit_code = batch.exit_code
     else:
         batch = None
-        results = [check_file(f, previous, resolve, previous_error) for f in _with_progress(paths)]
-        text = render_json(results) if fmt == "json" else render_text(results)
+        first: list[CheckResult] = []  # the one file's findings, for --annotate
+
+        def results() -> Iterator[CheckResult]:
+            for r in check_files(paths, previous, resolve, previous_error, jobs):
+                if not first:
+                    first.append(r)
+                yield r
+
+        exit_code = write_results(results(), fmt, output, force, many=len(paths) > 1).exit_code
     if output:
-        write_text(output, text, force=force)
         click.echo(f"校验结果已写入：{readable_path(output)}", err=True)
-    else:
-        click.echo(text, nl=False)
     if resolve is not None:
         click.echo("\n".join(resolve.summary_lines()), err=True)
     if skipped:
         names = "、".join(readable_path(f.name) for f in skipped[:5])
         more = f" 等 {len(skipped)} 个" if len(skipped) > 5 else ""
         click.echo(f"已跳过不是报告的文件：{names}{more}（系统或 Office 留下的临时文件）。", err=True)
-    if annotate_path and results[0].readable:
+    if annotate_path and first[0].readable:
         from ..annotate import annotate
 
-        annotate(paths[0], results[0].findings, annotate_path, force=force)
+        annotate(paths[0], first[0].findings, annotate_path, force=force)
         click.echo(f"已另存带校验结果的副本：{readable_path(annotate_path)}", err=True)
     if batch is not None and annotate_dir:
         click.echo(f"已写出退回材料 {len(batch.written)} 个文件（退回意见、带校验结果的副本、催报退回清单）："
                    f"{readable_path(annotate_dir)}", err=True)
-    ctx.exit(batch.exit_code if batch is not None else summarize(results).exit_code)
+    ctx.exit(exit_code)

@@ -104,13 +104,13 @@ class Aggregation:
 def aggregate(sources: list[str | Path], *, units: list[Unit] | UnitIndex | None = None,
               year: int | None = None, include_errors: bool = False,
               mapping: Mapping | None = None, exclude: tuple[Path, ...] = (),
-              name: str | None = None) -> Aggregation:
+              name: str | None = None, jobs: int | None = None) -> Aggregation:
     files = expand_inputs(sources, exclude)
     if not files:
         raise GiarError("没有找到要汇总的文件。", file=", ".join(str(s) for s in sources))
     index = units if isinstance(units, UnitIndex) or units is None else \
         UnitIndex(units, extra_prefixes=(name,) if name else ())
-    facts = examine_all(files, label="汇总", names=shown_names(sources, files))
+    facts = examine_all(files, label="汇总", names=shown_names(sources, files), jobs=jobs)
     view = build_view(facts, index=index, mapping=mapping, year=year, include_errors=include_errors)
     totals = Totals()
     for u in view.counted:

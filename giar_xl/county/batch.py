@@ -59,7 +59,8 @@ class UnitsBatch:
 def validate_units(paths: list[Path], *, sources: tuple[str, ...] = (), units_file: str | None,
                    mapping_file: str | None,
                    year: int | None, previous: Report | None, resolver: PreviousResolver | None,
-                   previous_error: str | None, annotate_dir: str | None, force: bool) -> UnitsBatch:
+                   previous_error: str | None, annotate_dir: str | None, force: bool,
+                   jobs: int | None = None) -> UnitsBatch:
     # everything that can be refused is refused before the first file is read
     if mapping_file and not units_file:
         raise GiarError("--mapping 须与 --units 一起使用：对应表写的是名单中的单位。")
@@ -72,7 +73,7 @@ def validate_units(paths: list[Path], *, sources: tuple[str, ...] = (), units_fi
     out = Path(annotate_dir).resolve() if annotate_dir else None
     paths = [p for p in paths if p.resolve() not in own and (out is None or out not in p.resolve().parents)]
     facts = examine_all(paths, previous=previous, resolver=resolver, previous_error=previous_error,
-                        names=shown_names(sources, paths), index=index, mapping=mapping)
+                        names=shown_names(sources, paths), index=index, mapping=mapping, jobs=jobs)
     view = build_view(facts, index=index, mapping=mapping, year=year)
     batch = UnitsBatch(facts, view, index is not None, last_year=resolver is not None)
     if annotate_dir:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,7 +86,7 @@ def examine(path: str | Path, previous: Report | None = None,
     ``index``/``mapping``: the units list and 对应表, to find last year's report by the
     unit the file turns out to be when its own names do not find it.
     """
-    from ..commands.validate import _reason, check_loaded, read_report
+    from ..commands.validate import _reason, check_failed, check_loaded, read_report
 
     p = Path(path)
     facts = FileFacts(str(p), readable_path(p), name or readable_path(p.name), mtime_of(p))
@@ -109,9 +108,7 @@ def examine(path: str | Path, previous: Report | None = None,
     try:
         facts.result = check_loaded(report, p, previous, previous_error)
     except Exception as e:  # a checker bug on one odd file is listed, not fatal
-        # the county's pages speak to the office: no exception names there; the detail goes to stderr
-        print(f"giar-xl: {facts.shown}: {type(e).__name__}: {e}", file=sys.stderr)
-        facts.result = CheckResult(facts.shown, error="校验程序处理此文件时出错，未能校验（请把此文件转给技术人员）")
+        facts.result = CheckResult(facts.shown, error=check_failed(p, e))
         return facts
     facts.agency = report.agency
     facts.year = report.year
@@ -135,19 +132,51 @@ def _listed_unit(report: Report, name: str, path: Path, index: UnitIndex,
     return (unit.name, unit.previous_name) if unit is not None else None
 
 
+class Examine:
+    """``examine`` with this run's settings, sent once to each worker process (it pickles:
+    last year's index, the units list and the 对应表 are plain data)."""
+
+    def __init__(self, previous: Report | None, resolver: PreviousResolver | None,
+                 previous_error: str | None, index: UnitIndex | None, mapping: Mapping | None):
+        self.previous, self.resolver, self.previous_error = previous, resolver, previous_error
+        self.index, self.mapping = index, mapping
+
+    def __call__(self, item: tuple[Path, str | None]) -> FileFacts:
+        path, name = item
+        return examine(path, self.previous, self.resolver, self.previous_error, name=name,
+                       index=self.index, mapping=self.mapping)
+
+
+def _failed(item: tuple[Path, str | None], e: BaseException) -> FileFacts:
+    """A file whose worker died (or whose facts would not come back): listed, never fatal."""
+    from ..commands.validate import check_failed
+
+    path, name = item
+    facts = FileFacts(str(path), readable_path(path), name or readable_path(path.name), mtime_of(path))
+    facts.result = CheckResult(facts.shown, error=check_failed(path, e))
+    return facts
+
+
 def examine_all(paths: list[Path], *, previous: Report | None = None,
                 resolver: PreviousResolver | None = None, previous_error: str | None = None,
                 label: str = "校验", names: dict[Path, str] | None = None,
-                index: UnitIndex | None = None, mapping: Mapping | None = None) -> list[FileFacts]:
-    """Every file's facts, in the order given (the one loop a process pool can take over)."""
+                index: UnitIndex | None = None, mapping: Mapping | None = None,
+                jobs: int | None = None) -> list[FileFacts]:
+    """Every file's facts, in the order given, read and checked on every core
+    (``batch.map_files``; ``jobs`` worker processes, default the core count)."""
+    from ..batch import map_files
     from .progress import progress
 
     names = names or {}
+    work = Examine(previous, resolver, previous_error, index, mapping)
+    done = map_files(work, [(p, names.get(p)) for p in paths], jobs, on_error=_failed)
     out = []
-    with progress(paths, label) as bar:
-        for p in bar:
-            out.append(examine(p, previous, resolver, previous_error, name=names.get(p),
-                               index=index, mapping=mapping))
+    try:
+        with progress(paths, label) as bar:
+            for _ in bar:
+                out.append(next(done))
+    finally:
+        done.close()  # Ctrl-C: the workers stop now
     if resolver is not None:
         for f in out:
             if f.last_year is not None:

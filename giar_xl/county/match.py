@@ -9,6 +9,7 @@ so memory stays flat however many units the county has.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -73,24 +74,48 @@ def expand_inputs(sources: Iterable[str | Path], exclude: Iterable[Path] = ()) -
 
     Files of any type are returned: the caller lists foreign ones with their reason.
     """
-    skip = {p.resolve() for p in exclude}
-    out: list[Path] = []
-    seen: set[Path] = set()
+    return list(iter_inputs(sources, exclude))
+
+
+def iter_inputs(sources: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[Path]:
+    """``expand_inputs`` one file at a time: a folder of 10,000 is listed as names, and each
+    path is made only as it is handed over (a batch keeps strings, not paths)."""
+    skip = {os.path.realpath(p) for p in exclude}
+    seen: set[str] = set()  # the same file given twice (itself and its folder, a link)
     for src in sources:
         p = Path(src)
-        if p.is_dir():
-            found = sorted((f for f in p.rglob("*") if f.is_file()
-                            and not any(part.startswith(".") for part in f.relative_to(p).parts)),
-                           key=lambda f: str(f.relative_to(p)))
-        else:
-            found = [p]
-        for f in found:
-            r = f.resolve()
-            if r in skip or r in seen:
+        names = sorted(_files_under(str(p))) if p.is_dir() else None
+        for f in (p / name for name in names) if names is not None else (p,):
+            real = os.path.realpath(f)
+            if real in skip or real in seen:
                 continue
-            seen.add(r)
-            out.append(f)
-    return out
+            seen.add(real)
+            yield f
+
+
+def _files_under(top: str, rel: str = "") -> Iterator[str]:
+    """Relative paths of the files below ``top``; names starting with "." and their folders are
+    skipped, links to folders are not followed (as ``Path.rglob``), unreadable folders pass."""
+    try:
+        with os.scandir(os.path.join(top, rel) if rel else top) as entries:
+            listed = [(e.name, _kind(e)) for e in entries if not e.name.startswith(".")]
+    except OSError:
+        return
+    for name, kind in listed:
+        path = os.path.join(rel, name) if rel else name
+        if kind == "dir":
+            yield from _files_under(top, path)
+        elif kind == "file":
+            yield path
+
+
+def _kind(entry: os.DirEntry) -> str:
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return "dir"
+        return "file" if entry.is_file() else ""
+    except OSError:
+        return ""
 
 
 def shown_names(sources: Iterable[str | Path], files: list[Path]) -> dict[Path, str]:
@@ -121,6 +146,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Match:
+    """Last year's file found for a unit, and how; or why none was."""
+
     entry: Entry | None
     how: str | None = None  # "机关名称", "文件名", "上年名称"
     problem: str | None = None  # why there is no match, when there is none

@@ -38,6 +38,8 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Unit:
+    """One unit of the county's list."""
+
     name: str
     row: int  # row in the units file as Excel shows it (1-based, header included)
     code: str | None = None

@@ -60,6 +60,8 @@ class TextPart:
 
 @dataclass(frozen=True)
 class ValueCell:
+    """A number cell of a table: its id, labels, kind and, for a total, the cells it adds."""
+
     id: str
     table: str  # "t2", "t3", "t4"
     row: str  # row key within the table
@@ -96,6 +98,8 @@ class GridCell:
 
 @dataclass(frozen=True)
 class IdentitySpec:
+    """A family of identities, stated once; its instances bind it to rows or columns."""
+
     code: str  # stable, e.g. "I1"
     table: str
     name: str  # readable name
@@ -105,6 +109,8 @@ class IdentitySpec:
 
 @dataclass(frozen=True)
 class IdentityInstance:
+    """An identity bound to one row or column: the ids on each side."""
+
     spec: IdentitySpec
     scope: str  # the row or column it binds, in words, e.g. "自然人"
     lhs: tuple[str, ...]
@@ -120,6 +126,8 @@ class IdentityInstance:
 
 @dataclass(frozen=True)
 class TableSpec:
+    """A table of the format: its value cells and the printed grid."""
+
     key: str  # "t2"
     title: str  # section heading printed above the table
     cells: tuple[ValueCell, ...]
@@ -140,6 +148,8 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class SectionSpec:
+    """A section of the report: its sheet, heading, text parts and table."""
+
     key: str  # "s1" … "s6"
     number: str  # "一"
     heading: str  # "一、总体情况"
@@ -151,6 +161,8 @@ class SectionSpec:
 
 @dataclass(frozen=True)
 class FormatSpec:
+    """A report format: cover, sections and identities."""
+
     id: str  # "giar-2021"
     version: str  # template layout version, bumped on any layout change
     name: str
@@ -174,7 +186,11 @@ class FormatSpec:
 
     @property
     def value_cells(self) -> tuple[ValueCell, ...]:
-        return tuple(c for t in self.tables for c in t.cells)
+        cells = self.__dict__.get("_vcells")  # computed once: the checker asks for it per rule
+        if cells is None:
+            cells = tuple(c for t in self.tables for c in t.cells)
+            object.__setattr__(self, "_vcells", cells)
+        return cells
 
     @property
     def text_parts(self) -> tuple[TextPart, ...]:
