@@ -192,13 +192,34 @@ def test_copied_text_with_a_paragraph_added_is_still_alike_and_rewritten_text_is
 
 
 @pytest.mark.parametrize("published, code", [
-    ("2026-01-20", None), ("2026年1月20日", None), ("2026/3/31", None),
+    ("2026-01-20", None), ("2026年1月20日", None), ("2026/1/31", None), ("2026/2/1", "C06"),
     ("2026-02-30", "C05"), ("一月", "C05"), ("2026-07-01", "C05"), ("2026-04-01", "C06"),
 ])
 def test_publication_dates(published, code):
     r = base_report()
     r.published = published
     assert [f.code for f in check(r, today=CASE_TODAY)] == ([code] if code else [])
+
+
+@pytest.mark.parametrize("agency, published, late", [
+    ("测试县人民政府", "2026-03-31", False), ("测试县人民政府", "2026-04-01", True),
+    ("某某市某某区人民政府", "2026-03-20", False), ("某某自治州人民政府", "2026-03-20", False),
+    ("测试县某某镇人民政府", "2026-03-20", True),  # a township is no county government
+    ("测试县某某街道办事处", "2026-02-01", True), ("测试县教育局", "2026-01-31", False),
+])
+def test_the_deadline_is_the_one_the_county_summary_uses(agency, published, late):
+    """C06 and the county's 发布情况 read one rule (county/deadlines.py): the same report is
+    late in both or in neither."""
+    from giar_xl.county.deadlines import LATE, deadline_for, publication
+
+    r = base_report()
+    r.agency, r.published = agency, published
+    found = [f for f in check(r, today=CASE_TODAY) if f.code == "C06"]
+    assert bool(found) == late
+    county = publication(published, r.year, deadline_for(name=agency))
+    assert (county.state == LATE) == late
+    if found:
+        assert found[0].expected == county.deadline.date_for(r.year).isoformat()
 
 
 def test_a_department_publishes_by_31_january():

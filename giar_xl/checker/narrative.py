@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from .. import similarity as likeness
@@ -101,13 +100,15 @@ def cover(ctx: CheckContext, rule: Any) -> Iterator[Finding]:
                 yield ctx.finding(rule, rid="cover.published", actual=r.published,
                                   expected=f"{year + 1}年内的日期" if year else "年-月-日")
         elif when is not None and year is not None and when.year == year + 1 and when <= ctx.today:
-            # 条例 art. 49: departments by 31 January; a government's report by 31 March
-            government = (r.agency or "").strip().endswith(rule.params["government_suffix"])
-            month, day = (3, 31) if government else (1, 31)
-            deadline = date(year + 1, month, day)
+            # 条例 art. 49, as the county's 发布情况 reads it (one rule: county/deadlines.py)
+            from ..county.deadlines import deadline_for
+
+            rule_for = deadline_for(name=r.agency)
+            deadline = rule_for.date_for(year)
             if when > deadline:
                 yield ctx.finding(rule, rid="cover.published", expected=deadline.isoformat(),
-                                  actual=r.published, deadline=f"{month}月{day}日")
+                                  actual=r.published, deadline=f"{rule_for.month}月{rule_for.day}日",
+                                  who=rule_for.who)
 
 
 # ---------------------------------------------------------------- narrative

@@ -8,11 +8,16 @@
 Townships and 街道 are not named by the article; they report to the county, which
 must publish its own report by 31 March, and counties set them the departments' date.
 So in a county's list only the county government's own report has until 31 March.
+
+This module is the one place the rule lives: the checker's C06 (one report, by its
+机关名称) and the county's 发布情况 (by the units list's 单位类型, then the name) both
+ask ``deadline_for``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from ..text import parse_date
@@ -45,9 +50,21 @@ GOVERNMENT_KINDS = ("县政府", "县人民政府", "区政府", "区人民政�
 ON_TIME, LATE, NOT_GIVEN, UNCLEAR, NOT_DUE = "按期发布", "逾期发布", "未填发布日期", "发布日期无法识别", "—"
 
 
-def deadline_for(kind: str | None, government_itself: bool = False) -> Deadline:
-    """The rule for one unit: by its 单位类型, or because it is the county government itself."""
-    if government_itself or (kind or "").strip() in GOVERNMENT_KINDS:
+# a county-or-higher government's own report: "某某县人民政府", "某某市某某区人民政府",
+# "某某自治州人民政府" (a township's "某某镇人民政府" is not one)
+_GOVERNMENT_NAME = re.compile(r"^.+?(?:自治县|自治旗|自治州|县|区|市|旗|州|盟|省|自治区)人民政府$")
+
+
+def is_government_itself(name: str | None) -> bool:
+    """Whether a 机关名称 is a county-or-higher government's own (条例 art. 49(2))."""
+    return bool(name) and bool(_GOVERNMENT_NAME.match(re.sub(r"\s+", "", name or "")))
+
+
+def deadline_for(kind: str | None = None, government_itself: bool = False, *,
+                 name: str | None = None) -> Deadline:
+    """The rule for one unit: by its 单位类型, because it is the county government itself,
+    or (``name``) because its 机关名称 says so."""
+    if government_itself or (kind or "").strip() in GOVERNMENT_KINDS or is_government_itself(name):
         return GOVERNMENT
     return DEPARTMENTS
 

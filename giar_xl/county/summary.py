@@ -9,14 +9,14 @@ and each unit's publication date against its statutory deadline.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..checker.narrative import report_year
 from ..report import Report
 from .aggregate import Aggregation
-from .deadlines import DEADLINES, NOT_DUE, Deadline, Publication, deadline_for, publication
+from .deadlines import (DEADLINES, NOT_DUE, Deadline, Publication, deadline_for, is_government_itself,
+                        publication)
 from .indicators import (INDICATORS, KEY_FIGURES, NEW, VOLUME_CHANGE, Number, figure, figures_sum,
                          key_figures)
 from .status import HAS_ERRORS, MISSING
@@ -124,7 +124,7 @@ def summarise(agg: Aggregation, *, today: dt.date | None = None) -> Summary:
             line.flags = {i.key: i.outside(values) for i in INDICATORS}
             line.last_new = _last_year_new(f.previous)
             line.flags[VOLUME_CHANGE.key] = VOLUME_CHANGE.outside(line.new, line.last_new)
-        deadline = deadline_for(row.kind, _is_county_government(row))
+        deadline = deadline_for(row.kind, row.unit is not None and is_government_itself(row.name))
         line.publication = (publication(f.published, report_year(f.year), deadline)
                             if usable else Publication(NOT_DUE, deadline))
         lines.append(line)
@@ -151,14 +151,6 @@ def summarise(agg: Aggregation, *, today: dt.date | None = None) -> Summary:
         county=county, county_rates=_rates(county),
         year_rows=_year_rows(county, agg.previous), previous_source=agg.previous_source,
         include_errors=agg.include_errors)
-
-
-_COUNTY_GOVERNMENT = re.compile(r"^.+?(?:自治县|自治旗|县|区|市|旗)人民政府$")
-
-
-def _is_county_government(row: UnitRow) -> bool:
-    """The county government's own report: "某某县人民政府" (not a township's 人民政府)."""
-    return row.unit is not None and bool(_COUNTY_GOVERNMENT.match(re.sub(r"\s+", "", row.name)))
 
 
 def _last_year_new(previous: dict[str, Number]) -> Number | None:
