@@ -55,7 +55,7 @@ def convert(path: str | Path, to: str, outdir: str | Path, timeout: float = 180)
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="giar-lo-") as profile:
-        env = dict(os.environ, HOME=profile)
+        env = dict(os.environ, HOME=profile, TMPDIR=profile)  # whatever it leaves goes with the profile
         fonts = fontconfig_file(profile)
         if fonts is not None:
             env["FONTCONFIG_FILE"] = str(fonts)

@@ -9,6 +9,7 @@ Excel makes them (``excel_edits``) and, in the slow tests, by LibreOffice itself
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -154,6 +155,11 @@ End Sub
 """
 
 
+def lo_env(folder):
+    """LibreOffice leaves a lu*.tmp folder in TMPDIR after --terminate_after_init: keep it in ours."""
+    return dict(os.environ, TMPDIR=str(folder))
+
+
 @pytest.fixture(scope="module")
 def libreoffice_profile(tmp_path_factory):
     """A LibreOffice profile whose Standard library holds the editing macro above."""
@@ -161,7 +167,8 @@ def libreoffice_profile(tmp_path_factory):
         pytest.skip("LibreOffice is not installed")
     profile = tmp_path_factory.mktemp("lo-profile")
     subprocess.run([soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--terminate_after_init"], capture_output=True, timeout=180, check=True)
+                    "--terminate_after_init"], capture_output=True, timeout=180, check=True,
+                   env=lo_env(profile))
     (profile / "user" / "basic" / "Standard" / "Module1.xba").write_text(MACRO, "utf-8")
     return profile
 
@@ -179,6 +186,6 @@ def test_edits_made_by_libreoffice(libreoffice_profile, tmp_path, what, index, c
     out = tmp_path / f"{what}.xlsx"
     macro = f'macro:///Standard.Module1.Edit("{src}","{out}","{T3}","{what}",{index})'
     subprocess.run([soffice(), f"-env:UserInstallation={libreoffice_profile.as_uri()}", "--headless",
-                    macro], capture_output=True, timeout=180)
+                    macro], capture_output=True, timeout=180, env=lo_env(tmp_path))
     assert out.exists()
     one_structural_finding(findings_of(out), T3, cell, ["表三", *words])
