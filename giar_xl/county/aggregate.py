@@ -11,12 +11,14 @@ different thing from overwriting an output (``--force``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from .. import __version__
+from ..checker.context import tidy_sum
 from ..errors import GiarError
+from ..formula import exact, plain_number
 from ..report import Report
 from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import t3_id
@@ -30,13 +32,13 @@ from .view import CountyView, build_view
 
 @dataclass
 class Totals:
-    """Running sums of the input cells for one report year."""
+    """Running sums of the input cells for one report year, exact (``Fraction``: amounts in
+    万元 add up to the fen as typed, never to float noise)."""
 
     units: int = 0
-    counts: dict[str, int | float] = field(default_factory=dict)
-    amounts: dict[str, list[float]] = field(default_factory=dict)
+    sums: dict[str, Fraction] = field(default_factory=dict)
     # last year's figures kept in the units' workbooks, summed where every unit has one
-    previous: dict[str, list[float]] = field(default_factory=dict)
+    previous: dict[str, list[Fraction]] = field(default_factory=dict)
 
     def add(self, report: Report) -> None:
         self.add_values(report.values, report.previous)
@@ -44,36 +46,27 @@ class Totals:
     def add_values(self, values: dict[str, object], previous: dict[str, object]) -> None:
         self.units += 1
         for cid, v in previous.items():
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
-                self.previous.setdefault(cid, []).append(v)
+            x = exact(v)
+            if x is not None:
+                self.previous.setdefault(cid, []).append(x)
         for c in DEFAULT_FORMAT.value_cells:
             if not c.is_input:
                 continue
-            v = values.get(c.id)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            x = exact(values.get(c.id))
+            if x is None:
                 continue  # only a unit counted with its errors can get here; its findings say why
-            if c.kind == "amount":
-                self.amounts.setdefault(c.id, []).append(v)  # one cell: fsum at the end
-            else:
-                self.counts[c.id] = self.counts.get(c.id, 0) + v
+            self.sums[c.id] = self.sums.get(c.id, Fraction(0)) + x
 
     def previous_totals(self) -> dict[str, int | float]:
         """Last year's county figures, only where all summed units carried one (else no check)."""
-        return {cid: _tidy(math.fsum(vs)) for cid, vs in self.previous.items() if len(vs) == self.units}
+        return {cid: plain_number(sum(vs, Fraction(0))) for cid, vs in self.previous.items()
+                if len(vs) == self.units}
 
     def value(self, cid: str) -> int | float:
-        if cid in self.amounts:
-            return _tidy(math.fsum(self.amounts[cid]))
-        v = self.counts.get(cid, 0)
-        return int(v) if isinstance(v, float) and v.is_integer() else v
+        return plain_number(self.sums.get(cid, Fraction(0)))
 
     def values(self) -> dict[str, int | float]:
         return {c.id: self.value(c.id) for c in DEFAULT_FORMAT.value_cells if c.is_input}
-
-
-def _tidy(total: float) -> int | float:
-    total = round(total, 6)  # 万元 with ≤ 4 decimals: drop float noise
-    return int(total) if total.is_integer() else total
 
 
 @dataclass
@@ -144,7 +137,7 @@ def total_of(totals: Totals, cid: str) -> int | float:
     vc = DEFAULT_FORMAT.value_cell(cid)
     if vc.is_input:
         return totals.value(cid)
-    return sum(total_of(totals, x) for x in vc.formula_of)
+    return tidy_sum([total_of(totals, x) for x in vc.formula_of])
 
 
 def _summary_texts(t: Totals, n: int) -> dict[str, str]:

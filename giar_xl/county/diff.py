@@ -17,7 +17,7 @@ from functools import lru_cache
 import jinja2
 
 from .. import __version__
-from ..checker.context import CheckContext, show
+from ..checker.context import CheckContext, show, tidy_sum
 from ..checker.narrative import report_year
 from ..export.common import HTML_HEAD, report_title
 from ..layout import places
@@ -122,7 +122,7 @@ def compare(last: Report, this: Report) -> Comparison:
         for vc in table.cells:
             a, b = _shown(lc, last, vc.id), _shown(tc, this, vc.id)
             both = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-            change = _tidy(b - a) if both else None  # type: ignore[operator]
+            change = tidy_sum([b, -a]) if both else None  # exact: 0.3 − 0.1 is 0.2
             ratio = change / a if both and a else None  # type: ignore[operator]
             sheet, address = tc.locate(vc.id)
             out.numbers.append(NumberChange(vc.id, heading, vc.row_label, vc.col_label,
@@ -143,13 +143,6 @@ def compare(last: Report, this: Report) -> Comparison:
 def _text_change(section: str, part: str, last: str, this: str) -> TextChange:
     return TextChange(section, part, _chars(last), _chars(this), similarity(this, last),
                       len(likeness.words(this)) >= likeness.MIN_CHARS)
-
-
-def _tidy(x: float) -> int | float:
-    if isinstance(x, float):
-        x = round(x, 6)
-        return int(x) if x.is_integer() else x
-    return x
 
 
 def fmt_number(v: object) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..checker.narrative import report_year
+from ..formula import exact, plain_number
 from ..report import Report
 from .aggregate import Aggregation
 from .deadlines import (DEADLINES, NOT_DUE, Deadline, Publication, deadline_for, is_government_itself,
@@ -129,6 +130,7 @@ def summarise(agg: Aggregation, *, today: dt.date | None = None) -> Summary:
                             if usable else Publication(NOT_DUE, deadline))
         lines.append(line)
     groups: dict[str, Group] = {}
+    exact_sums: dict[str, dict[str, Fraction]] = {}
     for line in lines:
         if not line.row.listed and view.listed:
             continue
@@ -137,9 +139,13 @@ def summarise(agg: Aggregation, *, today: dt.date | None = None) -> Summary:
         g.listed += 1
         if line.row.counted and line.values is not None:
             g.counted += 1
+            sums = exact_sums.setdefault(kind, {})
             for cid, v in line.values.items():
-                g.values[cid] = g.values.get(cid, 0) + v
-    for g in groups.values():
+                x = exact(v)
+                if x is not None:
+                    sums[cid] = sums.get(cid, Fraction(0)) + x
+    for kind, g in groups.items():  # summed exactly (万元 to the fen), stored as the report stores numbers
+        g.values = {cid: plain_number(x) for cid, x in exact_sums.get(kind, {}).items()}
         g.rates = _rates(g.values)
     order = {u.unit.kind: u.unit.row for u in view.units if u.unit is not None and u.unit.kind}
     county = agg.totals.values()
