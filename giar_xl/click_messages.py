@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
     # help pages
     "Usage:": "用法：",
     "Options": "选项",
+    "Positional arguments": "参数",  # click 8.5: when an argument has help text
     "Commands": "命令",
     "Show this message and exit.": "显示本帮助并退出。",
     "Show the version and exit.": "显示版本号并退出。",
