@@ -4,8 +4,9 @@ subtotals by unit type and the year-on-year change."""
 
 from __future__ import annotations
 
-from giar_xl.county.aggregate import aggregate, total_of
+from giar_xl.county.aggregate import aggregate
 from giar_xl.county.diff import compare
+from giar_xl.county.indicators import figure
 from giar_xl.county.summary import summarise
 from giar_xl.county.units import Unit
 
@@ -30,7 +31,7 @@ def test_fee_amounts_add_up_as_typed(tmp_path):
     agg = _county(tmp_path, [0.1, 0.2, 0.1234567])
     assert agg.totals.units == 3
     assert agg.totals.value(FEE) == 0.4234567
-    assert repr(total_of(agg.totals, FEE)) == "0.4234567"
+    assert repr(figure(agg.totals.values(), FEE)) == "0.4234567"
     (group,) = summarise(agg).groups
     assert repr(group.values[FEE]) == "0.4234567"
 

@@ -16,7 +16,6 @@ from fractions import Fraction
 from pathlib import Path
 
 from .. import __version__
-from ..checker.context import tidy_sum
 from ..errors import GiarError
 from ..formula import exact, plain_number
 from ..report import Report
@@ -24,6 +23,7 @@ from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import t3_id
 from .collect import examine_all
 from .identity import UnitIndex
+from .indicators import figure
 from .mapping import Mapping
 from .match import expand_inputs, shown_names
 from .units import Unit
@@ -132,18 +132,11 @@ def county_report(agg: Aggregation, name: str | None = None) -> Report:
     return report
 
 
-def total_of(totals: Totals, cid: str) -> int | float:
-    """A total as the template's formula computes it (the county report leaves totals to formulas)."""
-    vc = DEFAULT_FORMAT.value_cell(cid)
-    if vc.is_input:
-        return totals.value(cid)
-    return tidy_sum([total_of(totals, x) for x in vc.formula_of])
-
-
 def _summary_texts(t: Totals, n: int) -> dict[str, str]:
     """Sentences that state the summed figures, so the narrative checks pass on true statements."""
     see = "见各单位年度报告。"
-    v = lambda cid: total_of(t, cid)  # noqa: E731
+    values = t.values()
+    v = lambda cid: figure(values, cid)  # noqa: E731
     return {
         "s1.intro": f"本工作簿汇总了 {n} 个单位报送的年度报告数据，表二至表四为各单位数字之和；"
                     "文字部分为汇总说明，正文请依据各单位报告撰写。",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from ..checker.context import tidy_sum
 from ..spec import DEFAULT_FORMAT
 from ..spec.format2021 import t3_id
 
@@ -27,15 +28,16 @@ REVIEW_TOTAL, SUIT_TOTALS = "t4.review.total", ("t4.direct.total", "t4.after_rev
 
 
 def figure(values: dict[str, Number], cid: str) -> Number:
-    """A figure as the template's formulas compute it from the input cells (missing inputs: 0)."""
+    """A figure as the template's formulas compute it from the input cells (missing inputs: 0),
+    summed exactly (the county workbook's totals, a unit's key figures)."""
     vc = DEFAULT_FORMAT.value_cell(cid)
     if vc.is_input:
         return values.get(cid, 0)
-    return sum(figure(values, x) for x in vc.formula_of)
+    return figures_sum(values, vc.formula_of)
 
 
 def figures_sum(values: dict[str, Number], ids: tuple[str, ...]) -> Number:
-    return sum(figure(values, c) for c in ids)
+    return tidy_sum([figure(values, c) for c in ids])
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import jinja2
 from .. import __version__
 from ..export.common import HTML_HEAD, cell_text, grid_rows, report_title
 from ..report import Report
-from .aggregate import Aggregation, total_of
+from .aggregate import Aggregation
 from .charts import Bar, bar_chart
 from .deadlines import LATE, NOT_GIVEN, UNCLEAR
 from .indicators import INDICATORS, KEY_FIGURES, NEW, VOLUME_CHANGE, change_text, figure, percent
@@ -156,8 +156,9 @@ def _charts(s: Summary) -> list:
 
 
 def overview_html(report: Report, agg: Aggregation, s: Summary, *, generated: datetime | None = None) -> str:
+    summed = agg.totals.values()
     shown = Report(format_id=report.format_id, agency=report.agency, year=report.year,
-                   values={c.id: total_of(agg.totals, c.id) for c in report.spec.value_cells})
+                   values={c.id: figure(summed, c.id) for c in report.spec.value_cells})
     tables = [{"key": t.key, "title": t.title,
                "rows": [[{"tag": "td" if g.value else "th", "colspan": g.colspan,
                           "rowspan": g.rowspan, "text": cell_text(shown, g)} for g in row]
