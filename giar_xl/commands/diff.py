@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from ..county.diff import compare, render_html, render_text
-from ..fileio import check_writable, write_text
+from ..fileio import check_writable
 from ..inputs import load_report
-from ..text import readable_path
+from . import put_text
 
 
 @click.command("diff")
@@ -35,9 +35,5 @@ def command(ctx: click.Context, last: str, this: str, fmt: str, changed_only: bo
     comparison = compare(load_report(last), load_report(this))
     render = render_html if fmt == "html" else render_text
     text = render(comparison, only_changed=changed_only)
-    if output:
-        write_text(output, text, force=force)
-        click.echo(f"对比结果已写入：{readable_path(output)}", err=True)
-    else:
-        click.echo(text, nl=False)
+    put_text(text, output, force, "对比结果已写入")
     ctx.exit(0)

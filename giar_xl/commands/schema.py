@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..fileio import write_text
 from ..schema import SCHEMA_FILES, packaged_schema
-from ..text import readable_path
+from . import put_text
 
 
 @click.command("schema")
@@ -24,9 +23,5 @@ def command(ctx: click.Context, name: str, output: str | None, force: bool) -> N
       giar-xl schema findings -o findings.schema.json
     """
     text = packaged_schema(name)
-    if output:
-        write_text(output, text, force=force)
-        click.echo(f"已写入 {SCHEMA_FILES[name]}：{readable_path(output)}", err=True)
-    else:
-        click.echo(text, nl=False)
+    put_text(text, output, force, f"已写入 {SCHEMA_FILES[name]}")
     ctx.exit(0)

@@ -18,10 +18,10 @@ from ..checker.render import write_json, write_text
 from ..county.match import LastYear, PreviousResolver, iter_inputs, junk_reason
 from ..errors import GiarError, UnreadableInput
 from ..fileio import atomic_path, check_writable
-from ..fileio import write_text as write_file
 from ..inputs import load_report
 from ..report import Report
 from ..text import readable_path
+from . import put_text
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be worth drawing
 
@@ -106,7 +106,8 @@ def check_failed(path: str | Path, e: BaseException) -> str:
     odd file). The clerk reads Chinese; the detail goes to stderr for whoever fixes it."""
     if isinstance(e, WorkerDied):
         return str(e)
-    print(f"giar-xl: {readable_path(path)}: {type(e).__name__}: {e}", file=sys.stderr)
+    print(f"giar-xl：{readable_path(path)}：程序内部错误（供技术人员排查）：{type(e).__name__}: {e}",
+          file=sys.stderr)
     return "校验程序处理此文件时出错，未能校验（请把此文件转给技术人员）"
 
 
@@ -227,10 +228,7 @@ def command(ctx: click.Context, files: tuple[str, ...], previous_path: str | Non
                                jobs=jobs)
         first = batch.results[:1]
         text = batch.json() if fmt == "json" else batch.text()  # the units' view needs every file
-        if output:
-            write_file(output, text, force=force)
-        else:
-            click.echo(text, nl=False)
+        put_text(text, output, force)  # "已写入" is said below, as for the streamed results
         exit_code = batch.exit_code
     else:
         batch = None
