@@ -6,7 +6,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import GiarError, OutputExists, os_reason
@@ -113,10 +113,3 @@ def write_bytes(path: str | os.PathLike, data: bytes, force: bool = False) -> Pa
 
 def write_text(path: str | os.PathLike, text: str, force: bool = False) -> Path:
     return write_bytes(path, text.encode("utf-8"), force)
-
-
-def write_with(path: str | os.PathLike, writer: Callable[[Path], None], force: bool = False) -> Path:
-    """Call ``writer(tmp_path)`` and move the result into place atomically."""
-    with atomic_path(path, force) as tmp:
-        writer(tmp)
-    return Path(path)

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .a1 import column_index, column_letter, split
+from .a1 import column_letter
 from .layout import GRID_TOP
 from .spec import FormatSpec, GridCell, SectionSpec
 from .text import normalise_label
@@ -315,8 +315,3 @@ def content_in(shape: Shape, change: Change, text_at: Callable[[int, int], str])
         return sum(1 for r in inserted for c in across if text_at(r, c).strip())
     down = [r for r in (shape.rows.now(x) for x in shape.rows.lines) if r is not None]
     return sum(1 for c in inserted for r in down if text_at(r, c).strip())
-
-
-def address_lines(address: str) -> tuple[int, int]:
-    col, row = split(address)
-    return row, column_index(col)

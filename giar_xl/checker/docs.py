@@ -82,10 +82,3 @@ def render_rules_doc(hit_rates: dict[str, tuple[int, int]] | None = None) -> str
             lines += rule_section(r, hit_rates)
     lines.append(f"（例子按 {CASE_TODAY.isoformat()} 校验。）")
     return "\n".join(lines) + "\n"
-
-
-def write_rules_doc(path: Path = RULES_DOC,
-                    hit_rates: dict[str, tuple[int, int]] | None = None) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_rules_doc(hit_rates), "utf-8")
-    return path
