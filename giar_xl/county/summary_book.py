@@ -10,13 +10,15 @@ with its header row on every page; the charts are native Excel charts.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +32,7 @@ from .deadlines import LATE, NOT_GIVEN, UNCLEAR
 from .indicators import (INDICATORS, KEY_FIGURES, NEW, VOLUME_CHANGE, change_text, figure, key_figures,
                          percent)
 from .status import FILLS, STATE_CLASS
+from .stream_book import Table, outside, save
 from .summary import Summary
 from .table import warnings_text
 
@@ -71,6 +74,8 @@ class Sheet:
     def __init__(self, ws: Worksheet, widths: Sequence[float], landscape: bool):
         self.ws, self.row, self.widths, self.landscape = ws, 1, list(widths), landscape
         self.header_rows: list[int] = []
+        self.tables: list[Table] = []  # data rows, made as the workbook is saved
+        self._styles: dict[tuple[Any, ...], StyleArray] = {}
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
@@ -93,31 +98,56 @@ class Sheet:
     def gap(self) -> None:
         self.row += 1
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-              flags: Sequence[Sequence[bool]] | None = None, bold_last: bool = False,
-              centred: Sequence[int] = ()) -> tuple[int, int]:
-        """Write a bordered table; return (header row, last row). ``centred``: 1-based columns."""
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[Any] | Filled], count: int | None = None,
+              *, bold_last: bool = False, centred: Sequence[int] = ()) -> tuple[int, int]:
+        """A bordered table; return (header row, last row). ``centred``: 1-based columns.
+
+        ``rows`` may be a generator (then ``count`` says how many): the data rows are made
+        one at a time while the workbook is saved (``stream_book``), never all held at once.
+        """
         top = self.row
         for i, h in enumerate(headers, start=1):
             c = self.ws.cell(top, i, h)
             c.font, c.fill, c.border, c.alignment = BOLD, HEAD_FILL, BORDER, HEAD_ALIGN
         self.header_rows.append(top)
-        for r, values in enumerate(rows, start=1):
-            for i, v in enumerate(values, start=1):
-                c = self.ws.cell(top + r, i)
-                write_value(c, _n(v))  # names and notes come from clerks' files: never formulas
-                c.font, c.border = (BOLD if bold_last and r == len(rows) else BODY), BORDER
-                c.alignment = CENTRE if i in centred else NUMBER if isinstance(v, (int, float)) else WRAP
-                if flags is not None and flags[r - 1][i - 1]:
-                    c.fill = FLAG_FILL
-        self.row = top + len(rows) + 1
-        return top, top + len(rows)
+        n = len(rows) if count is None else count  # type: ignore[arg-type]
+        self.tables.append(Table(top, n, len(headers), self._cells(top, rows, n, bold_last, tuple(centred))))
+        self.row = top + n + 1
+        return top, top + n
 
-    def finish(self) -> None:
+    def _style(self, font: Font, align: Alignment, fill: PatternFill | None) -> StyleArray:
+        key = (font.b, align.horizontal, fill.fgColor.rgb if fill is not None else None)
+        style = self._styles.get(key)
+        if style is None:
+            c = Cell(self.ws)  # a detached cell: only to register its style with the workbook
+            c.font, c.border, c.alignment = font, BORDER, align
+            if fill is not None:
+                c.fill = fill
+            style = self._styles[key] = c._style
+        return style
+
+    def _cells(self, top: int, rows: Iterable[Sequence[Any] | Filled], count: int, bold_last: bool,
+               centred: tuple[int, ...]) -> Iterator[list[Cell]]:
+        for r, row in enumerate(rows, start=1):
+            values, fills = (row.values, row.fills) if isinstance(row, Filled) else (row, None)
+            font = BOLD if bold_last and r == count else BODY
+            cells = []
+            for i, v in enumerate(values, start=1):
+                align = CENTRE if i in centred else NUMBER if isinstance(v, (int, float)) else WRAP
+                style = self._style(font, align, fills[i - 1] if fills and i <= len(fills) else None)
+                c = Cell(self.ws, row=top + r, column=i, style_array=style)
+                write_value(c, _n(v))  # names and notes come from clerks' files: never formulas
+                cells.append(c)
+            yield cells
+
+    def finish(self) -> Sheet:
         ws = self.ws
-        need = sizing.row_needs(ws)
-        for r in range(1, ws.max_row + 1):
-            sizing.set_height(ws, r, need.get(r, sizing.MIN_ROW_PT))
+        spans = outside(self.tables, ws.max_row)  # the tables' rows get their heights as they are made
+        need = sizing.row_needs(ws, (c for first, last in spans
+                                     for row in ws.iter_rows(min_row=first, max_row=last) for c in row))
+        for first, last in spans:
+            for r in range(first, last + 1):
+                sizing.set_height(ws, r, need.get(r, sizing.MIN_ROW_PT))
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.orientation = "landscape" if self.landscape else "portrait"
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -128,15 +158,30 @@ class Sheet:
             # the first table's header on every page (the long tables are each sheet's first)
             h = self.header_rows[0]
             ws.print_title_rows = f"{h}:{h}"
-            ws.freeze_panes = ws.cell(h + 1, 1)
+            ws.freeze_panes = f"A{h + 1}"  # a coordinate: ws.cell() would make a cell in the table
+        return self
 
 
-def _fill_state(ws: Worksheet, row: int, col: int, state: str) -> None:
-    ws.cell(row, col).fill = PatternFill("solid", fgColor=FILLS[STATE_CLASS.get(state, "muted")])
+class Filled(NamedTuple):
+    """A table row with some cells filled (``None``: not filled)."""
+
+    values: Sequence[Any]
+    fills: Sequence[PatternFill | None]
+
+
+STATE_FILLS = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
+
+
+def _state_fill(state: str) -> PatternFill:
+    return STATE_FILLS[STATE_CLASS.get(state, "muted")]
+
+
+def _flagged(values: Sequence[Any], flags: Sequence[bool]) -> Filled:
+    return Filled(values, [FLAG_FILL if f else None for f in flags])
 
 
 # ------------------------------------------------------------------ the sheets
-def _cover(ws: Worksheet, s: Summary) -> None:
+def _cover(ws: Worksheet, s: Summary) -> Sheet:
     sheet = Sheet(ws, (18, 62), landscape=False)
     sheet.title(f"{s.name}{s.year or ''}年度政府信息公开工作年度报告汇总表")
     sheet.gap()
@@ -184,6 +229,7 @@ def _cover(ws: Worksheet, s: Summary) -> None:
     sheet.finish()
     ws.print_title_rows = None  # a one-page cover: no repeated rows
     ws.freeze_panes = None
+    return sheet
 
 
 def _flag_text(u: Any) -> str:
@@ -196,24 +242,25 @@ def _flag_text(u: Any) -> str:
     return "；".join(parts)
 
 
-def _units(ws: Worksheet, s: Summary) -> None:
+def _units(ws: Worksheet, s: Summary) -> Sheet:
     sheet = Sheet(ws, (5, 24, 9, 8, 5, 5, 9, 22, 38), landscape=True)
     sheet.title(f"{s.name}{s.year or ''}年度 各单位报送情况")
     headers = ("序号", "单位", "类型", "状态", "计入", "错误", "提示", "文件", "说明")
-    rows = []
-    for i, u in enumerate(s.lines, start=1):
-        r = u.row
-        rows.append((i, r.name, r.kind or "", r.status, "是" if r.counted else "否",
-                     "" if r.errors is None else r.errors, "" if r.warnings is None else warnings_text(r),
-                     r.facts.name if r.facts else "", r.note))
-    top, _ = sheet.table(headers, rows, centred=(1, 3, 4, 5, 6, 7))
-    for i, u in enumerate(s.lines, start=1):
-        _fill_state(ws, top + i, 4, u.row.status)
-    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{top + len(rows)}"
-    sheet.finish()
+
+    def rows() -> Iterator[Filled]:
+        for i, u in enumerate(s.lines, start=1):
+            r = u.row
+            values = (i, r.name, r.kind or "", r.status, "是" if r.counted else "否",
+                      "" if r.errors is None else r.errors, "" if r.warnings is None else warnings_text(r),
+                      r.facts.name if r.facts else "", r.note)
+            yield Filled(values, (None, None, None, _state_fill(r.status)))
+
+    top, last = sheet.table(headers, rows(), len(s.lines), centred=(1, 3, 4, 5, 6, 7))
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(headers))}{last}"
+    return sheet.finish()
 
 
-def _indicators(ws: Worksheet, s: Summary) -> None:
+def _indicators(ws: Worksheet, s: Summary) -> Sheet:
     sheet = Sheet(ws, (5, 24, 9, 9, 8, 14, 8, 8, 8, 9, 9, 9, 9), landscape=True)
     sheet.title(f"{s.name}{s.year or ''}年度 各单位指标")
     for i in INDICATORS:
@@ -222,25 +269,28 @@ def _indicators(ws: Worksheet, s: Summary) -> None:
                "上年数为下发时带入工作簿的上年数字。超出的单元格涂色。")
     headers = ("序号", "单位", "类型", "依申请总量", "上年", "变化", "办结", "予以公开", "部分公开",
                "公开率", "复议诉讼", "结果纠正", "纠错率")
-    rows, flags = [], []
-    for n, u in enumerate((u for u in s.lines if u.values is not None), start=1):
-        v = u.values
-        corrected = sum(v.get(c, 0) for c in INDICATORS[1].numerator)
-        cases = INDICATORS[1].base(v)
-        rows.append((n, u.row.name, u.row.kind or "", u.new, "" if u.last_new is None else u.last_new,
-                     change_text(u.new, u.last_new), u.figures[1], u.figures[2], u.figures[3],
-                     percent(u.rates.get("open_rate")), cases, corrected,
-                     percent(u.rates.get("correction_rate"))))
-        flags.append([False] * 3 + [u.flags.get(VOLUME_CHANGE.key, False)] * 3 + [False] * 3
-                     + [u.flags.get("open_rate", False)] + [False] * 2 + [u.flags.get("correction_rate", False)])
-    if rows:
-        sheet.table(headers, rows, flags, centred=(1, 3))
+    def rows() -> Iterator[Filled]:
+        for n, u in enumerate((u for u in s.lines if u.values is not None), start=1):
+            v = u.values
+            corrected = sum(v.get(c, 0) for c in INDICATORS[1].numerator)
+            cases = INDICATORS[1].base(v)
+            values = (n, u.row.name, u.row.kind or "", u.new, "" if u.last_new is None else u.last_new,
+                      change_text(u.new, u.last_new), u.figures[1], u.figures[2], u.figures[3],
+                      percent(u.rates.get("open_rate")), cases, corrected,
+                      percent(u.rates.get("correction_rate")))
+            yield _flagged(values, [False] * 3 + [u.flags.get(VOLUME_CHANGE.key, False)] * 3 + [False] * 3
+                           + [u.flags.get("open_rate", False)] + [False] * 2
+                           + [u.flags.get("correction_rate", False)])
+
+    count = sum(1 for u in s.lines if u.values is not None)
+    if count:
+        sheet.table(headers, rows(), count, centred=(1, 3))
     else:
         sheet.line("没有可读取的单位报告。")
-    sheet.finish()
+    return sheet.finish()
 
 
-def _groups(ws: Worksheet, s: Summary) -> None:
+def _groups(ws: Worksheet, s: Summary) -> Sheet:
     names = [n for n, _ in KEY_FIGURES]
     sheet = Sheet(ws, (14, 7, 7, *([9] * len(names)), 8, 8), landscape=True)
     sheet.title(f"{s.name}{s.year or ''}年度 按单位类型小计（计入汇总的单位）")
@@ -265,10 +315,10 @@ def _groups(ws: Worksheet, s: Summary) -> None:
         chart.legend = None
         chart.height, chart.width = 7.5, 16
         ws.add_chart(chart, f"A{sheet.row + 1}")
-    sheet.finish()
+    return sheet.finish()
 
 
-def _year(ws: Worksheet, s: Summary) -> None:
+def _year(ws: Worksheet, s: Summary) -> Sheet:
     sheet = Sheet(ws, (22, 14, 14, 22), landscape=False)
     sheet.title(f"{s.name}{s.year or ''}年度 与上年对比")
     sheet.line(f"上年数字取自上年的汇总工作簿：{s.previous_source}。")
@@ -293,40 +343,42 @@ def _year(ws: Worksheet, s: Summary) -> None:
         chart.set_categories(cats)
         chart.height, chart.width = 8, 16
         ws.add_chart(chart, f"A{last + 2}")
-    sheet.finish()
+    return sheet.finish()
 
 
 def _points(d: Fraction) -> str:
     return percent(d).rstrip("%")
 
 
-def _publication(ws: Worksheet, s: Summary) -> None:
+def _publication(ws: Worksheet, s: Summary) -> Sheet:
     sheet = Sheet(ws, (5, 26, 10, 14, 14, 16), landscape=False)
     sheet.title(f"{s.name}{s.year or ''}年度 各单位年度报告发布情况")
     for d in s.deadlines:
         sheet.line(f"{d.who}：{d.label}前公布（{d.basis}）。")
-    rows, flags = [], []
-    for n, u in enumerate(s.lines, start=1):
-        p = u.publication
-        due = p.deadline.date_for(s.year).isoformat() if s.year and p is not None else ""
-        shown = u.row.facts.published if u.row.facts is not None and u.row.facts.readable else ""
-        rows.append((n, u.row.name, u.row.kind or "", shown or "", due, p.text if p else ""))
-        bad = p is not None and p.state in (LATE, NOT_GIVEN, UNCLEAR)
-        flags.append([False] * 5 + [bad])
-    sheet.table(("序号", "单位", "类型", "发布日期", "法定期限", "情况"), rows, flags, centred=(1, 3, 4, 5))
-    sheet.finish()
+
+    def rows() -> Iterator[Filled]:
+        for n, u in enumerate(s.lines, start=1):
+            p = u.publication
+            due = p.deadline.date_for(s.year).isoformat() if s.year and p is not None else ""
+            shown = u.row.facts.published if u.row.facts is not None and u.row.facts.readable else ""
+            bad = p is not None and p.state in (LATE, NOT_GIVEN, UNCLEAR)
+            yield _flagged((n, u.row.name, u.row.kind or "", shown or "", due, p.text if p else ""),
+                           [False] * 5 + [bad])
+
+    sheet.table(("序号", "单位", "类型", "发布日期", "法定期限", "情况"), rows(), len(s.lines),
+                centred=(1, 3, 4, 5))
+    return sheet.finish()
 
 
-def _files(ws: Worksheet, s: Summary, files: list[Any]) -> None:
+def _files(ws: Worksheet, s: Summary, files: list[Any]) -> Sheet:
     sheet = Sheet(ws, (5, 26, 22, 16, 7, 44), landscape=True)
     sheet.title(f"{s.name}{s.year or ''}年度 收到的文件")
     sheet.line("每个文件对应到哪个单位、是否采用。线索不一致（冲突）的文件未计入任何单位：请核实后在对应表"
                "（文件,单位,处理,说明）中写明，用 --mapping 再次汇总。")
-    rows = []
-    for n, fr in enumerate(files, start=1):
-        rows.append((n, fr.facts.name, fr.unit or "", fr.role, fr.year_label, file_note(fr)))
-    sheet.table(("序号", "文件", "单位", "用途", "年度", "线索和说明"), rows, centred=(1, 5))
-    sheet.finish()
+    rows = ((n, fr.facts.name, fr.unit or "", fr.role, fr.year_label, file_note(fr))
+            for n, fr in enumerate(files, start=1))
+    sheet.table(("序号", "文件", "单位", "用途", "年度", "线索和说明"), rows, len(files), centred=(1, 5))
+    return sheet.finish()
 
 
 def file_note(fr: Any) -> str:
@@ -337,26 +389,28 @@ def file_note(fr: Any) -> str:
     return "；".join(x for x in (evidence, fr.note if fr.note != evidence else "") if x)
 
 
-def _explained(ws: Worksheet, s: Summary) -> None:
+def _explained(ws: Worksheet, s: Summary) -> Sheet:
     sheet = Sheet(ws, (22, 22, 16, 58), landscape=True)
     sheet.title(f"{s.name}{s.year or ''}年度 单位对提示的说明")
-    rows = []
+    rows = ((u.row.name, f"{x.code} {x.name}（{'提示（已说明）' if x.explained else '错误（仍须改正）'}）",
+             "!".join(v for v in (x.sheet, x.cell) if v), x.explanation) for u, x in explanations(s))
+    sheet.table(("单位", "规则", "位置", "单位说明"), rows, sum(1 for _ in explanations(s)))
+    return sheet.finish()
+
+
+def explanations(s: Summary) -> Iterator[tuple[Any, Any]]:
+    """(unit line, finding) for every finding a unit explained in its workbook."""
     for u in s.lines:
         f = u.row.facts
         if f is None or f.result is None:
             continue
         for x in f.result.findings:
             if x.explanation:
-                where = "!".join(v for v in (x.sheet, x.cell) if v)
-                label = "提示（已说明）" if x.explained else "错误（仍须改正）"
-                rows.append((u.row.name, f"{x.code} {x.name}（{label}）", where, x.explanation))
-    sheet.table(("单位", "规则", "位置", "单位说明"), rows)
-    sheet.finish()
+                yield u, x
 
 
 def has_explanations(s: Summary) -> bool:
-    return any(x.explanation for u in s.lines if u.row.facts is not None and u.row.facts.result
-               for x in u.row.facts.result.findings)
+    return next(explanations(s), None) is not None
 
 
 def _standard_cover(ws: Worksheet) -> None:
@@ -382,12 +436,11 @@ def county_workbook(report: Report, s: Summary, files: list[Any]) -> bytes:
     writers += [(PUBLISH_SHEET, lambda ws: _publication(ws, s)), (FILES_SHEET, lambda ws: _files(ws, s, files))]
     if has_explanations(s):
         writers.append((EXPLAINED_SHEET, lambda ws: _explained(ws, s)))
+    tables = {}
     for i, (name, write) in enumerate(writers):
-        write(wb.create_sheet(name, index=i))
+        tables[name] = write(wb.create_sheet(name, index=i)).tables
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = False
     wb.active = 0
     wb.worksheets[0].sheet_view.tabSelected = True
-    buf = io.BytesIO()
-    wb.save(buf)
-    return reproducible(buf.getvalue())
+    return reproducible(save(wb, tables))

@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Iterable
 
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
@@ -77,10 +78,15 @@ def fitting_size(text: str, width_units: float, sizes: Iterable[float]) -> float
     return sizes[-1]
 
 
+def fitted_row(ws: Worksheet, row: int, height: float) -> RowDimension:
+    """A row dimension with ``height`` but not marked custom (Excel may fit it again on edit)."""
+    ht = round(min(MAX_ROW_PT, max(MIN_ROW_PT, height)) * 4) / 4  # quarter points, as Excel does
+    return _FittedRow(ws, index=row, ht=ht)
+
+
 def set_height(ws: Worksheet, row: int, height: float) -> None:
     """Give ``row`` a height without marking it custom (Excel may fit it again on edit)."""
-    ht = round(min(MAX_ROW_PT, max(MIN_ROW_PT, height)) * 4) / 4  # quarter points, as Excel does
-    ws.row_dimensions[row] = _FittedRow(ws, index=row, ht=ht)
+    ws.row_dimensions[row] = fitted_row(ws, row, height)
 
 
 _LITERAL = re.compile(r'"((?:[^"]|"")*)"')
@@ -97,36 +103,44 @@ def _shown(value: object) -> str:
     return text
 
 
-def row_needs(ws: Worksheet) -> dict[int, float]:
+def column_width(ws: Worksheet, col: int) -> float:
+    w = ws.column_dimensions[get_column_letter(col)].width
+    return w if w else 8.43  # Excel's default column width
+
+
+def cell_height(cell: Cell, width_units: float) -> float:
+    """The height (pt) a cell's text needs in ``width_units`` of width (0: no text)."""
+    text = _shown(getattr(cell, "value", None))
+    if not text:
+        return 0.0
+    size = float(cell.font.sz or 11)
+    if cell.alignment is not None and cell.alignment.wrap_text:
+        return text_height(text, width_units, size)
+    return text_height(text.split("\n")[0], 10_000, size)
+
+
+def row_needs(ws: Worksheet, cells: Iterable[Cell] | None = None) -> dict[int, float]:
     """Row → the height (pt) its cells' text needs, from their fonts, widths and wrapping.
 
-    A cell merged over several rows shares what it needs among them.
+    ``cells``: the cells to look at (default: every cell of the used range). A cell
+    merged over several rows shares what it needs among them.
     """
-    def width(col: int) -> float:
-        w = ws.column_dimensions[get_column_letter(col)].width
-        return w if w else 8.43  # Excel's default column width
-
     spans = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
     need: dict[int, float] = {}
     tall: list[tuple[int, int, float]] = []  # cells spanning rows: (first, last, height)
-    for row in ws.iter_rows():
-        for cell in row:
-            text = _shown(getattr(cell, "value", None))
-            if not text or not hasattr(cell, "column"):
-                continue
-            m = spans.get((cell.row, cell.column))
-            first_col, last_col = (m.min_col, m.max_col) if m else (cell.column, cell.column)
-            last_row = m.max_row if m else cell.row
-            size = float(cell.font.sz or 11)
-            units = sum(width(c) for c in range(first_col, last_col + 1))
-            if cell.alignment is not None and cell.alignment.wrap_text:
-                h = text_height(text, units, size)
-            else:
-                h = text_height(text.split("\n")[0], 10_000, size)
-            if last_row > cell.row:
-                tall.append((cell.row, last_row, h))
-            else:
-                need[cell.row] = max(need.get(cell.row, 0.0), h)
+    if cells is None:
+        cells = (cell for row in ws.iter_rows() for cell in row)
+    for cell in cells:
+        if not hasattr(cell, "column") or not _shown(getattr(cell, "value", None)):
+            continue
+        m = spans.get((cell.row, cell.column))
+        first_col, last_col = (m.min_col, m.max_col) if m else (cell.column, cell.column)
+        last_row = m.max_row if m else cell.row
+        h = cell_height(cell, sum(column_width(ws, c) for c in range(first_col, last_col + 1)))
+        if last_row > cell.row:
+            tall.append((cell.row, last_row, h))
+        else:
+            need[cell.row] = max(need.get(cell.row, 0.0), h)
     for first, last, h in tall:  # a label spanning rows: its rows share what it needs
         rows = range(first, last + 1)
         have = sum(need.get(r, MIN_ROW_PT) for r in rows)
