@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from datetime import datetime
 
@@ -47,13 +48,14 @@ def reproducible(data: bytes, when: datetime = FIXED_TIME) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in infos:
-            body = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                body = _content_types(body)
-            elif info.filename == "docProps/core.xml":
-                body = _CORE_DATE.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
             zi = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
-            dst.writestr(zi, body)
+            if info.filename == "[Content_Types].xml":
+                dst.writestr(zi, _content_types(src.read(info.filename)))
+            elif info.filename == "docProps/core.xml":
+                dst.writestr(zi, _CORE_DATE.sub(rb"\g<1>" + stamp + rb"\g<2>", src.read(info.filename)))
+            else:  # copied in pieces: a sheet with a row per unit of a province is megabytes unpacked
+                with src.open(info) as body, dst.open(zi, "w", force_zip64=info.file_size > 2**31) as to:
+                    shutil.copyfileobj(body, to, 1 << 16)
     return out.getvalue()

@@ -107,7 +107,7 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | UnitIndex | None
     view = build_view(facts, index=index, mapping=mapping, year=year, include_errors=include_errors)
     totals = Totals()
     for u in view.counted:
-        totals.add_values(u.facts.values, u.facts.previous)
+        totals.add_values(*u.facts.figures())
     return Aggregation(view, totals, name)
 
 

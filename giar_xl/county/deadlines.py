@@ -69,7 +69,7 @@ def deadline_for(kind: str | None = None, government_itself: bool = False, *,
     return DEPARTMENTS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Publication:
     state: str  # ON_TIME, LATE, NOT_GIVEN, UNCLEAR, or NOT_DUE (no report to judge)
     deadline: Deadline

@@ -127,7 +127,7 @@ def _short(text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One clue a file gives about whose it is."""
 
@@ -228,7 +228,7 @@ class UnitIndex:
 LISTED, CONFLICT, OUTSIDE, UNKNOWN = "listed", "conflict", "outside", "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Verdict:
     kind: str  # LISTED, CONFLICT, OUTSIDE or UNKNOWN (no clue at all)
     unit: str | None  # the listed unit (LISTED only)

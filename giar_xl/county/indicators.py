@@ -54,20 +54,26 @@ class Indicator:
     high: Fraction | None = None  # above it: highlighted
     min_base: int = 1  # a smaller denominator is not judged
 
+    def terms(self, values: dict[str, Number]) -> tuple[Number, Number]:
+        """(numerator, base): all the rate needs, kept per unit instead of its figures."""
+        return figures_sum(values, self.numerator), figures_sum(values, self.denominator)
+
+    @staticmethod
+    def rate(numerator: Number, base: Number) -> Fraction | None:
+        return Fraction(numerator) / Fraction(base) if base else None
+
     def value(self, values: dict[str, Number]) -> Fraction | None:
-        base = figures_sum(values, self.denominator)
-        if not base:
-            return None
-        return Fraction(figures_sum(values, self.numerator)) / Fraction(base)
+        return self.rate(*self.terms(values))
 
-    def base(self, values: dict[str, Number]) -> Number:
-        return figures_sum(values, self.denominator)
-
-    def outside(self, values: dict[str, Number]) -> bool:
-        v = self.value(values)
-        if v is None or self.base(values) < self.min_base:
+    def judged(self, numerator: Number, base: Number) -> bool:
+        """Outside its threshold (a base under ``min_base`` is not judged)."""
+        v = self.rate(numerator, base)
+        if v is None or base < self.min_base:
             return False
         return (self.low is not None and v < self.low) or (self.high is not None and v > self.high)
+
+    def outside(self, values: dict[str, Number]) -> bool:
+        return self.judged(*self.terms(values))
 
     @property
     def threshold_text(self) -> str:

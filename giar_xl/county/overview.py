@@ -180,7 +180,7 @@ def overview_html(report: Report, agg: Aggregation, s: Summary, *, generated: da
              ("生成日期", s.generated.isoformat())]
     indicator_rows = []
     for u in s.lines:
-        if u.values is None:
+        if u.figures is None:
             continue
         cells = [(u.new, u.flags.get(VOLUME_CHANGE.key)), (u.last_new, False),
                  (change_text(u.new, u.last_new), u.flags.get(VOLUME_CHANGE.key))]
@@ -204,8 +204,7 @@ def overview_html(report: Report, agg: Aggregation, s: Summary, *, generated: da
     conflicts = [(fr.facts.name, "；".join(e.describe() for e in fr.verdict.evidence) if fr.verdict else fr.note)
                  for fr in agg.view.conflicts]
     explained = [(u.row.name, f"{x.code} {x.name}", "!".join(v for v in (x.sheet, x.cell) if v), x.explanation)
-                 for u in s.lines if u.row.facts is not None and u.row.facts.result is not None
-                 for x in u.row.facts.result.findings if x.explanation]
+                 for u, x in s.explanations()]
     return _template().render(
         version=__version__, title=f"{report_title(report)} · 汇总概览",
         generated=(generated or datetime.now()).strftime("%Y-%m-%d %H:%M"),

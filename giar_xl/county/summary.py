@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from fractions import Fraction
 
+from ..checker.findings import Finding
 from ..checker.narrative import report_year
 from ..formula import exact, plain_number
 from ..report import Report
@@ -24,6 +26,7 @@ from .status import HAS_ERRORS, MISSING
 from .view import UnitRow
 
 UNTYPED = "未分类"
+CORRECTION = next(n for n, i in enumerate(INDICATORS) if i.key == "correction_rate")
 # last year's county figures compared on the summary (with the indicators): (name, cell ids summed)
 YEAR_ON_YEAR = KEY_FIGURES + (
     ("规章制发", ("t2.regulation.issued",)),
@@ -33,26 +36,44 @@ YEAR_ON_YEAR = KEY_FIGURES + (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitLine:
+    """One unit on the summary: only what the pages show is kept (a line per unit of a
+    province), worked out from its figures once; the figures stay packed in its facts."""
+
     row: UnitRow
-    values: dict[str, Number] | None  # the unit's input figures (None: no readable report)
-    rates: dict[str, Fraction | None] = field(default_factory=dict)
-    flags: dict[str, bool] = field(default_factory=dict)  # indicator key → outside its threshold
+    figures: tuple[Number, ...] | None = None  # the key figures (None: no readable report)
+    terms: tuple[tuple[Number, Number], ...] = ()  # each indicator's (numerator, base)
+    outside: tuple[str, ...] = ()  # keys of the indicators (and VOLUME_CHANGE) outside their limits
     last_new: Number | None = None  # last year's 依申请总量, carried in the workbook
     publication: Publication | None = None
 
     @property
-    def figures(self) -> list[Number] | None:
-        return key_figures(self.values) if self.values is not None else None
+    def new(self) -> Number | None:
+        return self.figures[0] if self.figures is not None else None
 
     @property
-    def new(self) -> Number | None:
-        return figure(self.values, NEW) if self.values is not None else None
+    def rates(self) -> dict[str, Fraction | None]:
+        return {i.key: i.rate(*t) for i, t in zip(INDICATORS, self.terms)}
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        """Indicator key → True when outside its threshold."""
+        return dict.fromkeys(self.outside, True)
+
+    @property
+    def cases(self) -> Number | None:
+        """复议诉讼总计 (the correction rate's base)."""
+        return self.terms[CORRECTION][1] if self.terms else None
+
+    @property
+    def corrected(self) -> Number | None:
+        """Of them, 结果纠正."""
+        return self.terms[CORRECTION][0] if self.terms else None
 
     @property
     def flagged(self) -> bool:
-        return any(self.flags.values())
+        return bool(self.outside)
 
 
 @dataclass
@@ -102,6 +123,18 @@ class Summary:
     def flagged(self) -> list[UnitLine]:
         return [u for u in self.lines if u.row.counted and u.flagged]
 
+    def explanations(self) -> Iterator[tuple[UnitLine, Finding]]:
+        """(unit, finding) for every finding a unit explained in its workbook, in unit order."""
+        for u in self.lines:
+            f = u.row.facts
+            if f is not None and f.explanations:
+                result = f.result
+                yield from ((u, x) for x in result.findings if x.explanation) if result is not None else ()
+
+    @property
+    def explanation_count(self) -> int:
+        return sum(u.row.facts.explanations for u in self.lines if u.row.facts is not None)
+
     def why_left_out(self, u: UnitLine) -> str:
         """The status and its reason in one line (the summary's list of units left out)."""
         head = "有错误，未计入（确需计入可加 --include-errors）" if u.row.status == HAS_ERRORS else u.row.status
@@ -115,32 +148,33 @@ def _rates(values: dict[str, Number]) -> dict[str, Fraction | None]:
 def summarise(agg: Aggregation, *, today: dt.date | None = None) -> Summary:
     view = agg.view
     lines: list[UnitLine] = []
+    groups: dict[str, Group] = {}
+    exact_sums: dict[str, dict[str, Fraction]] = {}
     for row in view.ordered():
         f = row.facts
         usable = f is not None and f.readable and row.status != MISSING
-        values = f.values if usable else None
-        line = UnitLine(row, values)
-        if values is not None:
-            line.rates = _rates(values)
-            line.flags = {i.key: i.outside(values) for i in INDICATORS}
-            line.last_new = _last_year_new(f.previous)
-            line.flags[VOLUME_CHANGE.key] = VOLUME_CHANGE.outside(line.new, line.last_new)
+        line = UnitLine(row)
+        values = None
+        if usable:
+            values, previous = f.figures()
+            line.figures = tuple(key_figures(values))
+            line.terms = tuple(i.terms(values) for i in INDICATORS)
+            line.last_new = _last_year_new(previous)
+            line.outside = tuple(i.key for i, t in zip(INDICATORS, line.terms) if i.judged(*t)) \
+                + ((VOLUME_CHANGE.key,) if VOLUME_CHANGE.outside(line.new, line.last_new) else ())
         deadline = deadline_for(row.kind, row.unit is not None and is_government_itself(row.name))
         line.publication = (publication(f.published, report_year(f.year), deadline)
                             if usable else Publication(NOT_DUE, deadline))
         lines.append(line)
-    groups: dict[str, Group] = {}
-    exact_sums: dict[str, dict[str, Fraction]] = {}
-    for line in lines:
-        if not line.row.listed and view.listed:
+        if not row.listed and view.listed:
             continue
-        kind = line.row.kind or UNTYPED
+        kind = row.kind or UNTYPED
         g = groups.setdefault(kind, Group(kind, 0, 0, {}))
         g.listed += 1
-        if line.row.counted and line.values is not None:
+        if row.counted and values is not None:
             g.counted += 1
             sums = exact_sums.setdefault(kind, {})
-            for cid, v in line.values.items():
+            for cid, v in values.items():
                 x = exact(v)
                 if x is not None:
                     sums[cid] = sums.get(cid, Fraction(0)) + x

@@ -270,19 +270,16 @@ def _indicators(ws: Worksheet, s: Summary) -> Sheet:
     headers = ("序号", "单位", "类型", "依申请总量", "上年", "变化", "办结", "予以公开", "部分公开",
                "公开率", "复议诉讼", "结果纠正", "纠错率")
     def rows() -> Iterator[Filled]:
-        for n, u in enumerate((u for u in s.lines if u.values is not None), start=1):
-            v = u.values
-            corrected = sum(v.get(c, 0) for c in INDICATORS[1].numerator)
-            cases = INDICATORS[1].base(v)
+        for n, u in enumerate((u for u in s.lines if u.figures is not None), start=1):
             values = (n, u.row.name, u.row.kind or "", u.new, "" if u.last_new is None else u.last_new,
                       change_text(u.new, u.last_new), u.figures[1], u.figures[2], u.figures[3],
-                      percent(u.rates.get("open_rate")), cases, corrected,
+                      percent(u.rates.get("open_rate")), u.cases, u.corrected,
                       percent(u.rates.get("correction_rate")))
             yield _flagged(values, [False] * 3 + [u.flags.get(VOLUME_CHANGE.key, False)] * 3 + [False] * 3
                            + [u.flags.get("open_rate", False)] + [False] * 2
                            + [u.flags.get("correction_rate", False)])
 
-    count = sum(1 for u in s.lines if u.values is not None)
+    count = sum(1 for u in s.lines if u.figures is not None)
     if count:
         sheet.table(headers, rows(), count, centred=(1, 3))
     else:
@@ -393,24 +390,13 @@ def _explained(ws: Worksheet, s: Summary) -> Sheet:
     sheet = Sheet(ws, (22, 22, 16, 58), landscape=True)
     sheet.title(f"{s.name}{s.year or ''}年度 单位对提示的说明")
     rows = ((u.row.name, f"{x.code} {x.name}（{'提示（已说明）' if x.explained else '错误（仍须改正）'}）",
-             "!".join(v for v in (x.sheet, x.cell) if v), x.explanation) for u, x in explanations(s))
-    sheet.table(("单位", "规则", "位置", "单位说明"), rows, sum(1 for _ in explanations(s)))
+             "!".join(v for v in (x.sheet, x.cell) if v), x.explanation) for u, x in s.explanations())
+    sheet.table(("单位", "规则", "位置", "单位说明"), rows, s.explanation_count)
     return sheet.finish()
 
 
-def explanations(s: Summary) -> Iterator[tuple[Any, Any]]:
-    """(unit line, finding) for every finding a unit explained in its workbook."""
-    for u in s.lines:
-        f = u.row.facts
-        if f is None or f.result is None:
-            continue
-        for x in f.result.findings:
-            if x.explanation:
-                yield u, x
-
-
 def has_explanations(s: Summary) -> bool:
-    return next(explanations(s), None) is not None
+    return s.explanation_count > 0
 
 
 def _standard_cover(ws: Worksheet) -> None:

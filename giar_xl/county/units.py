@@ -36,7 +36,7 @@ MAX_NAME_CHARS = 80  # leaves room for the folder in Windows' 260-character path
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     """One unit of the county's list."""
 

@@ -35,7 +35,7 @@ from .units import Unit, unit_key
 HOW = {RECORD: "按分发记录", FILE_NAME: "按文件名", COVER: "按封面机关名称", "对应表": "按对应表"}
 
 
-@dataclass
+@dataclass(slots=True)
 class FileRow:
     """One input file and what became of it."""
 
@@ -52,15 +52,16 @@ class FileRow:
         return "" if y is None else str(y)
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitRow:
     name: str
     unit: Unit | None  # None: a body outside the list, or found without a list
     status: str = MISSING
     counted: bool = False
     used: FileRow | None = None
-    others: list[FileRow] = field(default_factory=list)
-    conflicts: list[FileRow] = field(default_factory=list)  # conflict files naming this unit
+    # tuples, mostly the shared empty one: a row per unit of a province is kept
+    others: tuple[FileRow, ...] = ()
+    conflicts: tuple[FileRow, ...] = ()  # conflict files naming this unit
     identified_by: str | None = None
     notes: list[str] = field(default_factory=list)
     reason: str = ""  # why the status, in one line (the first error, the year, why unreadable …)
@@ -75,7 +76,7 @@ class UnitRow:
 
     def _result_count(self, what: str) -> int | None:
         f = self.facts
-        return getattr(f.result, what) if f is not None and f.readable else None
+        return getattr(f, what) if f is not None and f.readable else None
 
     @property
     def errors(self) -> int | None:
@@ -259,7 +260,7 @@ def build_view(facts: list[FileFacts], *, index: UnitIndex | None = None,
         if fr.role == FILE_CONFLICT and fr.verdict is not None:
             for name in fr.verdict.named:
                 if name in rows:
-                    rows[name].conflicts.append(fr)
+                    rows[name].conflicts += (fr,)
     for key, row in rows.items():
         _settle(row, attributed.get(key, []), chosen, include_errors)
     view = CountyView(chosen, list(rows.values()), files, listed, include_errors,
@@ -318,7 +319,7 @@ def _settle(row: UnitRow, mine: list[FileRow], year: int | None, include_errors:
         row.status = WRONG_YEAR
         used.role = OTHER_YEAR
         row.reason = _year_note(f, year)
-    elif f.result is not None and f.result.errors:
+    elif f.errors:
         row.status = HAS_ERRORS
         row.reason = _first_error(f)
     else:
@@ -331,7 +332,7 @@ def _settle(row: UnitRow, mine: list[FileRow], year: int | None, include_errors:
             row.notes.append(f"封面机关名称为“{cover.text}”，请单位改正封面")
     if row.conflicts and row.status != CONFLICT:
         row.notes.append("另有线索不一致的文件也指向本单位：" + "、".join(f"“{c.facts.name}”" for c in row.conflicts))
-    others = [r for r in mine if r is not used]
+    others = tuple(r for r in mine if r is not used)
     row.others = others
     if others:
         row.notes.append("未采用的文件：" + "、".join(f"“{r.facts.name}”（{r.role}）" for r in others))
