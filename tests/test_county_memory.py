@@ -12,6 +12,7 @@ import gc
 import io
 import pickle
 import tracemalloc
+import weakref
 import zipfile
 
 import pytest
@@ -20,7 +21,8 @@ from openpyxl import Workbook, load_workbook
 from giar_xl.checker import check
 from giar_xl.county import stream_book
 from giar_xl.county.aggregate import aggregate
-from giar_xl.county.collect import INPUT_IDS, examine, pack, unpack
+from giar_xl.county.collect import INPUT_IDS, Spool, examine, examine_all, pack, unpack
+from giar_xl.county.match import iter_inputs, named
 from giar_xl.county.summary import summarise
 from giar_xl.county.summary_book import FLAG_FILL, BOLD, Filled, Sheet
 from giar_xl.ooxml import reproducible
@@ -131,6 +133,25 @@ def test_pack_keeps_blanks_whole_numbers_and_floats_apart():
     assert got == values and type(got[INPUT_IDS[0]]) is int and INPUT_IDS[3] not in got
     assert previous == {"x": 3} and findings == []
     assert unpack(pack({}, {}, [])) == ({}, {}, [])
+
+
+def test_the_packed_part_is_kept_in_a_spool_and_read_back_exact(tmp_path):
+    reports = [balanced_report(i, agency=f"测试县第{i}单位") for i in range(3)]
+    reports[1].texts["s5.problems"] = ""
+    for i, r in enumerate(reports):
+        (tmp_path / f"{i}.json").write_text(r.dumps(), "utf-8")
+    items = named([tmp_path], iter_inputs([tmp_path]))
+    facts = examine_all(items, jobs=1)
+    for f, r in zip(facts, reports):
+        assert f.packed == b"" and isinstance(f.spool, Spool)  # in memory: where, not what
+        direct = examine(f.path, name=f.name)
+        assert f.values == direct.values == {c: r.values[c] for c in INPUT_IDS if c in r.values}
+        assert f.result.findings == direct.result.findings and f.previous == direct.previous
+    assert facts[1].result.findings != facts[0].result.findings
+    done = weakref.finalize(facts[0].spool, lambda: None)  # runs once the spool is collected
+    del facts, f
+    gc.collect()
+    assert not done.alive  # the temporary file went with the last facts that needed it
 
 
 def _kept(tmp_path, n: int) -> int:

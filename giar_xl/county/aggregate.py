@@ -25,7 +25,7 @@ from .collect import examine_all
 from .identity import UnitIndex
 from .indicators import figure
 from .mapping import Mapping
-from .match import expand_inputs, shown_names
+from .match import iter_inputs, named
 from .units import Unit
 from .view import CountyView, build_view
 
@@ -98,12 +98,13 @@ def aggregate(sources: list[str | Path], *, units: list[Unit] | UnitIndex | None
               year: int | None = None, include_errors: bool = False,
               mapping: Mapping | None = None, exclude: tuple[Path, ...] = (),
               name: str | None = None, jobs: int | None = None) -> Aggregation:
-    files = expand_inputs(sources, exclude)
-    if not files:
+    items = named(sources, iter_inputs(sources, exclude))
+    if not items:
         raise GiarError("没有找到要汇总的文件。", file=", ".join(str(s) for s in sources))
     index = units if isinstance(units, UnitIndex) or units is None else \
         UnitIndex(units, extra_prefixes=(name,) if name else ())
-    facts = examine_all(files, label="汇总", names=shown_names(sources, files), jobs=jobs)
+    facts = examine_all(items, label="汇总", jobs=jobs)
+    del items
     view = build_view(facts, index=index, mapping=mapping, year=year, include_errors=include_errors)
     totals = Totals()
     for u in view.counted:

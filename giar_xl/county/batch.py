@@ -19,7 +19,7 @@ from ..report import Report
 from .collect import FileFacts, examine_all
 from .identity import UnitIndex
 from .mapping import read_mapping
-from .match import PreviousResolver, shown_names
+from .match import PreviousResolver, named
 from .table import conflict_lines, file_lines, unit_lines, view_json
 from .units import read_units
 from .view import CountyView, build_view
@@ -72,8 +72,8 @@ def validate_units(paths: list[Path], *, sources: tuple[str, ...] = (), units_fi
     own = {Path(f).resolve() for f in (units_file, mapping_file) if f}
     out = Path(annotate_dir).resolve() if annotate_dir else None
     paths = [p for p in paths if p.resolve() not in own and (out is None or out not in p.resolve().parents)]
-    facts = examine_all(paths, previous=previous, resolver=resolver, previous_error=previous_error,
-                        names=shown_names(sources, paths), index=index, mapping=mapping, jobs=jobs)
+    facts = examine_all(named(sources, paths), previous=previous, resolver=resolver,
+                        previous_error=previous_error, index=index, mapping=mapping, jobs=jobs)
     view = build_view(facts, index=index, mapping=mapping, year=year)
     batch = UnitsBatch(facts, view, index is not None, last_year=resolver is not None)
     if annotate_dir:

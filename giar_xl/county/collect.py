@@ -13,9 +13,14 @@ import functools
 import math
 import os
 import pickle
+import tempfile
+import threading
+import weakref
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping as ReadOnly
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from ..checker.findings import CheckResult, Finding
@@ -35,8 +40,8 @@ INPUT_IDS = tuple(c.id for c in DEFAULT_FORMAT.value_cells if c.is_input)
 class FileFacts:
     """One file, as the county's view needs it. Kept for every file of a run (10,000 in a
     province), so the bulky parts — the input figures, last year's figures and the
-    findings — are kept packed (``pack``: pickle + zlib, ≈0.8 KB a file instead of ≈7 KB
-    of dicts and objects) and unpacked only when asked for."""
+    findings — are kept packed (``pack``: ≈0.4 KB a file instead of ≈7 KB of dicts and
+    objects), in a ``Spool`` once in the parent process, and unpacked only when asked for."""
 
     path: str  # as found (for reading it again: the annotated copy)
     shown: str  # the path as a person reads it
@@ -52,9 +57,17 @@ class FileFacts:
     agency: str | None = None
     year: Any = None  # the cover's 报告年度, as typed
     published: str | None = None
-    record: dict[str, Any] = field(default_factory=dict)  # distribute's record (meta)
+    meta: dict[str, Any] | None = None  # distribute's record, when the workbook has one: ``record``
     last_year: LastYear | None = None  # validate --previous: last year's file matched
     packed: bytes = b""  # (input figures, last year's figures, findings): ``pack``
+    spool: Spool | None = None  # where ``packed`` went (``Spool.keep``): at ``offset``, ``length`` bytes
+    offset: int = 0
+    length: int = 0
+
+    @property
+    def record(self) -> ReadOnly[str, Any]:
+        """distribute's record (unit, unit_code, distributed_for); empty when there is none."""
+        return self.meta if self.meta is not None else _NO_RECORD
 
     def keep(self, result: CheckResult, values: dict[str, Number] | None = None,
              previous: dict[str, Number] | None = None) -> None:
@@ -64,6 +77,9 @@ class FileFacts:
         self.explanations = sum(1 for x in result.findings if x.explanation)
         self.packed = pack(values or {}, previous or {}, result.findings)
 
+    def _unpacked(self) -> tuple[dict[str, Number], dict[str, Number], list[Finding]]:
+        return unpack(self.packed if self.spool is None else self.spool.read(self.offset, self.length))
+
     @property
     def readable(self) -> bool:
         return self.checked and self.error is None
@@ -71,22 +87,56 @@ class FileFacts:
     @property
     def result(self) -> CheckResult | None:
         """The check's outcome, findings and all (None: the file was not checked)."""
-        return CheckResult(self.shown, unpack(self.packed)[2], self.error) if self.checked else None
+        return CheckResult(self.shown, self._unpacked()[2], self.error) if self.checked else None
 
     def figures(self) -> tuple[dict[str, Number], dict[str, Number]]:
         """(``values``, ``previous``), unpacked once."""
-        values, previous, _ = unpack(self.packed)
+        values, previous, _ = self._unpacked()
         return values, previous
 
     @property
     def values(self) -> dict[str, Number]:
         """The input cells that hold numbers, by cell id."""
-        return unpack(self.packed)[0]
+        return self._unpacked()[0]
 
     @property
     def previous(self) -> dict[str, Number]:
         """Last year's figures the workbook carries (distribute's 上年结转 …)."""
-        return unpack(self.packed)[1]
+        return self._unpacked()[1]
+
+
+_NO_RECORD: ReadOnly[str, Any] = MappingProxyType({})
+
+
+class Spool:
+    """The packed part of a run's facts in an unnamed temporary file (removed when closed,
+    or when the program ends): what the county keeps in memory per file is then its counts
+    and names, not its figures and findings (≈0.4 KB a file; 4 MB for a province's 10,000)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="giar-xl-")
+        self._end = 0
+        self._lock = threading.Lock()
+        weakref.finalize(self, self._file.close)
+
+    def keep(self, facts: FileFacts) -> FileFacts:
+        """Move ``facts.packed`` here (facts read back through the spool from now on)."""
+        if facts.packed:
+            with self._lock:
+                self._file.seek(self._end)
+                self._file.write(facts.packed)
+                facts.spool, facts.offset, facts.length = self, self._end, len(facts.packed)
+                self._end += len(facts.packed)
+            facts.packed = b""
+        return facts
+
+    def read(self, offset: int, length: int) -> bytes:
+        with self._lock:
+            self._file.seek(offset)
+            data = self._file.read(length)
+        if len(data) != length:
+            raise OSError(f"giar-xl 的临时文件已损坏（应读 {length} 字节，读到 {len(data)} 字节）")
+        return data
 
 
 _PICKLE = 5  # a fixed protocol: the workers and the parent run the same Python
@@ -179,7 +229,7 @@ def examine(path: str | Path, previous: Report | None = None,
     facts.agency = report.agency
     facts.year = report.year
     facts.published = report.published
-    facts.record = _record(report)
+    facts.meta = _record(report) or None
     facts.keep(result, _numbers(report.values, INPUT_IDS), _numbers(report.previous))
     return facts
 
@@ -211,13 +261,13 @@ class Examine:
         self.previous, self.resolver, self.previous_error = previous, resolver, previous_error
         self.index, self.mapping = index, mapping
 
-    def __call__(self, item: tuple[Path, str | None]) -> FileFacts:
+    def __call__(self, item: tuple[str, str | None]) -> FileFacts:
         path, name = item
         return examine(path, self.previous, self.resolver, self.previous_error, name=name,
                        index=self.index, mapping=self.mapping)
 
 
-def _failed(item: tuple[Path, str | None], e: BaseException) -> FileFacts:
+def _failed(item: tuple[str, str | None], e: BaseException) -> FileFacts:
     """A file whose worker died (or whose facts would not come back): listed, never fatal."""
     from ..commands.validate import check_failed
 
@@ -227,24 +277,26 @@ def _failed(item: tuple[Path, str | None], e: BaseException) -> FileFacts:
     return facts
 
 
-def examine_all(paths: list[Path], *, previous: Report | None = None,
+def examine_all(items: list[tuple[str, str | None]], *, previous: Report | None = None,
                 resolver: PreviousResolver | None = None, previous_error: str | None = None,
-                label: str = "校验", names: dict[Path, str] | None = None,
-                index: UnitIndex | None = None, mapping: Mapping | None = None,
+                label: str = "校验", index: UnitIndex | None = None, mapping: Mapping | None = None,
                 jobs: int | None = None) -> list[FileFacts]:
     """Every file's facts, in the order given, read and checked on every core
-    (``batch.map_files``; ``jobs`` worker processes, default the core count)."""
+    (``batch.map_files``; ``jobs`` worker processes, default the core count).
+
+    ``items``: (path, name in the county's tables or None for the file's own), ``match.named``.
+    """
     from ..batch import map_files
     from .progress import progress
 
-    names = names or {}
     work = Examine(previous, resolver, previous_error, index, mapping)
-    done = map_files(work, [(p, names.get(p)) for p in paths], jobs, on_error=_failed)
+    done = map_files(work, items, jobs, on_error=_failed)
+    spool = Spool()
     out = []
     try:
-        with progress(paths, label) as bar:
+        with progress(items, label) as bar:
             for _ in bar:
-                out.append(next(done))
+                out.append(spool.keep(next(done)))
     finally:
         done.close()  # Ctrl-C: the workers stop now
     if resolver is not None:

@@ -118,20 +118,22 @@ def _kind(entry: os.DirEntry) -> str:
         return ""
 
 
-def shown_names(sources: Iterable[str | Path], files: list[Path]) -> dict[Path, str]:
-    """How each file is named in a county's tables: under a folder given, its path inside that
-    folder ("乡镇/城关镇.xlsx"); a file given by itself, as it was given."""
+def named(sources: Iterable[str | Path], files: Iterable[Path]) -> list[tuple[str, str]]:
+    """(path, name) of each file, as strings: the name is how the county's tables show it —
+    under a folder given, its path inside that folder ("乡镇/城关镇.xlsx"); a file given by
+    itself, as it was given. Strings, not paths: a province's 10,000 are kept while read."""
     folders = [Path(s) for s in sources if Path(s).is_dir()]
-    out: dict[Path, str] = {}
+    out = []
     for f in files:
         for folder in folders:
             try:
-                out[f] = readable_path(f.relative_to(folder))
+                name = readable_path(f.relative_to(folder))
                 break
             except ValueError:
                 continue
         else:
-            out[f] = readable_path(f)
+            name = readable_path(f)
+        out.append((str(f), name))
     return out
 
 

@@ -6,9 +6,11 @@ keep a minimum width so no column shrinks to one character a line.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -164,11 +166,13 @@ def overview_html(report: Report, agg: Aggregation, s: Summary, *, generated: da
                           "rowspan": g.rowspan, "text": cell_text(shown, g)} for g in row]
                         for row in grid_rows(t)]}
               for t in report.spec.tables]
-    rows = [{"unit": u.row.name, "kind": u.row.kind or "", "state": u.row.status,
+    # the per-unit tables as generators: made as the page is rendered, a row at a time (a province
+    # has 10,000 units; the page iterates each once)
+    rows = ({"unit": u.row.name, "kind": u.row.kind or "", "state": u.row.status,
              "cls": STATE_CLASS.get(u.row.status, "muted"), "counted": "是" if u.row.counted else "否",
              "errors": "" if u.row.errors is None else u.row.errors,
              "warnings": "" if u.row.warnings is None else warnings_text(u.row),
-             "file": u.row.facts.name if u.row.facts else "", "note": u.row.note} for u in s.lines]
+             "file": u.row.facts.name if u.row.facts else "", "note": u.row.note} for u in s.lines)
     new = figure(s.county, NEW)
     last_new = next((r.last for r in s.year_rows if r.name == KEY_FIGURES[0][0]), None)
     facts = [("汇总单位", s.name), ("报告年度", f"{s.year} 年度" if s.year else "未知"),
@@ -178,29 +182,30 @@ def overview_html(report: Report, agg: Aggregation, s: Summary, *, generated: da
                                           if last_new is not None else "")),
              *((i.name, f"{percent(s.county_rates.get(i.key))}（{i.formula}）") for i in INDICATORS),
              ("生成日期", s.generated.isoformat())]
-    indicator_rows = []
-    for u in s.lines:
-        if u.figures is None:
-            continue
-        cells = [(u.new, u.flags.get(VOLUME_CHANGE.key)), (u.last_new, False),
-                 (change_text(u.new, u.last_new), u.flags.get(VOLUME_CHANGE.key))]
-        cells += [(percent(u.rates.get(i.key)), u.flags.get(i.key)) for i in INDICATORS]
-        indicator_rows.append({"unit": u.row.name,
-                               "cells": [{"text": _n(t) if t is not None else "—", "flag": bool(f)}
-                                         for t, f in cells]})
+    def indicator_rows() -> Iterator[dict[str, Any]]:
+        for u in s.lines:
+            if u.figures is None:
+                continue
+            cells = [(u.new, u.flags.get(VOLUME_CHANGE.key)), (u.last_new, False),
+                     (change_text(u.new, u.last_new), u.flags.get(VOLUME_CHANGE.key))]
+            cells += [(percent(u.rates.get(i.key)), u.flags.get(i.key)) for i in INDICATORS]
+            yield {"unit": u.row.name,
+                   "cells": [{"text": _n(t) if t is not None else "—", "flag": bool(f)} for t, f in cells]}
+
     group_rows = [(g.kind, g.listed, g.counted, *(_n(v) for v in g.figures),
                    *(percent(g.rates.get(i.key)) for i in INDICATORS)) for g in s.groups]
     year_rows = [(r.name, percent(r.last) if r.rate else _n(r.last), percent(r.now) if r.rate else _n(r.now),
                   "" if r.rate else change_text(r.now, r.last)) for r in s.year_rows]
-    publication = []
-    for u in s.lines:
-        p = u.publication
-        f = u.row.facts
-        publication.append({"unit": u.row.name,
-                            "published": (f.published or "") if f is not None and f.readable else "",
-                            "due": p.deadline.date_for(s.year).isoformat() if p and s.year else "",
-                            "state": p.text if p else "",
-                            "flag": p is not None and p.state in (LATE, NOT_GIVEN, UNCLEAR)})
+    def publication() -> Iterator[dict[str, Any]]:
+        for u in s.lines:
+            p = u.publication
+            f = u.row.facts
+            yield {"unit": u.row.name,
+                   "published": (f.published or "") if f is not None and f.readable else "",
+                   "due": p.deadline.date_for(s.year).isoformat() if p and s.year else "",
+                   "state": p.text if p else "",
+                   "flag": p is not None and p.state in (LATE, NOT_GIVEN, UNCLEAR)}
+
     conflicts = [(fr.facts.name, "；".join(e.describe() for e in fr.verdict.evidence) if fr.verdict else fr.note)
                  for fr in agg.view.conflicts]
     explained = [(u.row.name, f"{x.code} {x.name}", "!".join(v for v in (x.sheet, x.cell) if v), x.explanation)
@@ -216,11 +221,11 @@ def overview_html(report: Report, agg: Aggregation, s: Summary, *, generated: da
         thresholds=[f"{i.name} = {i.formula}；{i.threshold_text}。" for i in INDICATORS]
         + [f"依申请总量：{VOLUME_CHANGE.threshold_text}。"],
         indicator_headers=["单位", "依申请总量", "上年", "变化", *(i.name for i in INDICATORS)],
-        indicator_rows=indicator_rows,
+        indicator_rows=indicator_rows(),
         group_headers=["单位类型", "名单", "计入", *(n for n, _ in KEY_FIGURES), *(i.name for i in INDICATORS)],
         group_rows=group_rows, year_rows=year_rows,
         deadlines=[f"{d.who}：{d.label}前公布（{d.basis}）。" for d in s.deadlines],
-        publication=publication, conflicts=conflicts, explained=explained, tables=tables)
+        publication=publication(), conflicts=conflicts, explained=explained, tables=tables)
 
 
 def html_path_for(output: Path) -> Path:

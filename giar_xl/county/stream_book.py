@@ -10,7 +10,8 @@ the sheet), written by openpyxl's own cell writer, so the file is the same as if
 had been stored; row heights come from ``sizing`` as for every other row.
 
 openpyxl's writer classes are not public API: openpyxl is pinned to 3.1 in
-pyproject.toml, and the county tests read every table back (cells, styles, heights).
+pyproject.toml, and tests/test_county_memory.py checks that a streamed sheet is byte for
+byte what openpyxl writes for the same cells stored in the sheet.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ and each unit's publication date against its statutory deadline.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..checker.findings import Finding

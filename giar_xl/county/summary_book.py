@@ -116,7 +116,7 @@ class Sheet:
         return top, top + n
 
     def _style(self, font: Font, align: Alignment, fill: PatternFill | None) -> StyleArray:
-        key = (font.b, align.horizontal, fill.fgColor.rgb if fill is not None else None)
+        key = (font, align, fill)  # openpyxl's style objects hash by their values
         style = self._styles.get(key)
         if style is None:
             c = Cell(self.ws)  # a detached cell: only to register its style with the workbook
