@@ -50,6 +50,15 @@ DEPTS = ["发展和改革局", "教育局", "公安局", "民政局", "财政局
          "卫生健康委员会", "自然资源局", "住房和城乡建设局", "人民政府办公室"]
 
 
+# units that made their own workbook: (file name, the agency on its cover — short, 盖章, abbreviated)
+OWN_BOOKS = {
+    "交通运输局": ("交通运输局2025年报.xlsx", "交通运输局"),
+    "民政局": ("民政局年报（终稿）.xlsx", "县民政局"),
+    "财政局": ("年报（定稿）.xlsx", "财政局（盖章）"),
+    "人民政府办公室": ("县府办.xlsx", "县府办"),
+}
+
+
 def full(short: str) -> str:
     if short in TOWNS:
         return f"{COUNTY}{short}人民政府"
@@ -215,21 +224,10 @@ def build(root: Path) -> County:
         elif unit == full("太山乡"):
             (back / "太山乡.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
             county.used[unit] = "太山乡.xls"
-        elif unit == full("交通运输局"):
-            p = back / "交通运输局2025年报.xlsx"
-            county.typed[p.name] = _own_book(p, 200 + i, "交通运输局")
-            county.used[unit] = p.name
-        elif unit == full("民政局"):
-            p = back / "民政局年报（终稿）.xlsx"
-            county.typed[p.name] = _own_book(p, 200 + i, "县民政局")
-            county.used[unit] = p.name
-        elif unit == full("财政局"):
-            p = back / "年报（定稿）.xlsx"
-            county.typed[p.name] = _own_book(p, 200 + i, "财政局（盖章）")
-            county.used[unit] = p.name
-        elif unit == full("人民政府办公室"):
-            p = back / "县府办.xlsx"
-            county.typed[p.name] = _own_book(p, 200 + i, "县府办")
+        elif short in OWN_BOOKS:
+            file_name, cover = OWN_BOOKS[short]
+            p = back / file_name
+            county.typed[p.name] = _own_book(p, 200 + i, cover)
             county.used[unit] = p.name
         elif unit == full("红旗街道办事处"):
             r = balanced_report(200 + i, agency=unit, year=2025)

@@ -27,6 +27,7 @@ from .view import UnitRow
 
 UNTYPED = "未分类"
 CORRECTION = next(n for n, i in enumerate(INDICATORS) if i.key == "correction_rate")
+NEW_AT = next(n for n, (_, ids) in enumerate(KEY_FIGURES) if ids == (NEW,))  # 依申请总量 among the key figures
 # last year's county figures compared on the summary (with the indicators): (name, cell ids summed)
 YEAR_ON_YEAR = KEY_FIGURES + (
     ("规章制发", ("t2.regulation.issued",)),
@@ -50,7 +51,7 @@ class UnitLine:
 
     @property
     def new(self) -> Number | None:
-        return self.figures[0] if self.figures is not None else None
+        return self.figures[NEW_AT] if self.figures is not None else None
 
     @property
     def rates(self) -> dict[str, Fraction | None]:
